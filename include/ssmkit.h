@@ -1,0 +1,262 @@
+/*
+ * ssmkit.h — the C interface of SSMKit, a state space model (SSM) numerics library.
+ *
+ * SSMKit initializes, discretizes, runs and trains SSMs. This header is the whole C ABI of
+ * libssmkit.so; the Python package (ctypes) and C programs use it, the Swift core implements it.
+ *
+ * Conventions (they hold for every function below unless its comment says otherwise)
+ * ----------------------------------------------------------------------------------
+ *  - Status: every fallible function returns an int32_t status. 0 (SSM_OK) is success; a negative
+ *    value is a caller error (bad pointer, size or value); a positive value is a numerical outcome
+ *    (singular matrix, ...). On failure the output arrays are left in an unspecified state and
+ *    ssm_last_error() describes the failure: which argument, which value, what was expected.
+ *  - Arrays are caller-allocated, C-contiguous and row-major. A matrix "n×m" has n rows of m
+ *    entries. Input and output arrays must not overlap unless a function says so.
+ *  - Sizes are int64_t. Every size is checked for negative values, for overflow of the byte count,
+ *    and against the allocation limit (ssm_set_allocation_limit) before any work is done.
+ *  - Complex numbers are interleaved (re, im) pairs: ssm_complex_t has the layout of numpy's
+ *    complex128 and of C99 double _Complex.
+ *  - Options are passed by pointer to a struct whose first field is its size in bytes; initialize
+ *    it with the matching ssm_..._options_default(). Passing NULL means "all defaults". New fields
+ *    are only ever appended, so a program compiled against an older header keeps working.
+ *  - Thread safety: every function in this header is stateless and may be called from any number of
+ *    threads at once, except the process-wide setters, which are documented as such.
+ *  - Non-finite input (NaN, ±Inf) in any matrix, vector or step is rejected with SSM_ERR_VALUE.
+ *
+ * Copyright 2026 the SSMKit authors. Licensed under the Apache License, Version 2.0.
+ */
+#ifndef SSMKIT_H
+#define SSMKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ============================================================================================ */
+/* Versions                                                                                      */
+/* ============================================================================================ */
+
+#define SSM_VERSION_MAJOR 0
+#define SSM_VERSION_MINOR 1
+#define SSM_VERSION_PATCH 0
+/** MAJOR*10000 + MINOR*100 + PATCH, e.g. 100 for 0.1.0. */
+#define SSM_VERSION_NUMBER (SSM_VERSION_MAJOR * 10000 + SSM_VERSION_MINOR * 100 + SSM_VERSION_PATCH)
+
+/** The SSM_VERSION_NUMBER of the library loaded at run time (it may differ from this header's). */
+int32_t ssm_version_number(void);
+
+/** The version of the loaded library as a static string, e.g. "0.1.0". Never NULL. */
+const char *ssm_version_string(void);
+
+/* ============================================================================================ */
+/* Status codes and errors                                                                       */
+/* ============================================================================================ */
+
+#define SSM_OK 0
+
+/* Caller errors (negative). Codes are never reused once published. */
+#define SSM_ERR_NULL (-1)        /**< a required pointer argument is NULL */
+#define SSM_ERR_SIZE (-2)        /**< a size is negative, zero where it must not be, or overflows */
+#define SSM_ERR_VALUE (-3)       /**< a value is NaN/Inf, out of range, or an unknown enum value */
+#define SSM_ERR_UNSUPPORTED (-4) /**< the combination of arguments is valid but not supported */
+#define SSM_ERR_MEMORY (-5)      /**< the work would exceed the allocation limit, or malloc failed */
+#define SSM_ERR_INTERNAL (-6)    /**< a bug in SSMKit: please report it with ssm_last_error() */
+
+/* Numerical outcomes (positive). */
+#define SSM_NOT_CONVERGED 1 /**< an iterative method did not converge */
+#define SSM_SINGULAR 2      /**< a matrix that must be inverted is singular to working precision */
+#define SSM_UNSTABLE 3      /**< the result overflowed or the system is unstable where it must not be */
+
+/** A static, human-readable name for a status code ("SSM_OK", "SSM_ERR_NULL: ..."). Never NULL;
+ *  unknown codes give "unknown status". */
+const char *ssm_status_string(int32_t status);
+
+/** The detailed message of the most recent failure on the calling thread, or "" if no call on this
+ *  thread has failed yet. The pointer stays valid until the next SSMKit call on the same thread.
+ *  Never NULL. A successful call does not clear the message. */
+const char *ssm_last_error(void);
+
+/** Sets the largest number of bytes a single call may allocate for its work (outputs are the
+ *  caller's). A request above it fails with SSM_ERR_MEMORY before any allocation. Default 4 GiB.
+ *  `bytes` must be positive. Process-wide: not thread-safe against concurrent calls to itself. */
+int32_t ssm_set_allocation_limit(int64_t bytes);
+
+/** The current allocation limit in bytes (see ssm_set_allocation_limit). */
+int64_t ssm_allocation_limit(void);
+
+/* ============================================================================================ */
+/* Complex numbers                                                                               */
+/* ============================================================================================ */
+
+/** A complex double, interleaved: the layout of numpy complex128 and C99 double _Complex. */
+typedef struct {
+    double re;
+    double im;
+} ssm_complex_t;
+
+/* ============================================================================================ */
+/* Linear algebra                                                                                */
+/* ============================================================================================ */
+
+/** Matrix exponential out = exp(M) of a real n×n matrix, by scaling and squaring with a Padé
+ *  approximant of degree 3, 5, 7, 9 or 13 (Higham 2005), the algorithm of scipy.linalg.expm.
+ *  n ≥ 1. `M` and `out` may be the same array.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (n < 1), SSM_ERR_VALUE (non-finite entry),
+ *  SSM_UNSTABLE (the result overflows), SSM_ERR_MEMORY. */
+int32_t ssm_expm(int64_t n, const double *M, double *out);
+
+/** Matrix exponential of a complex n×n matrix; otherwise as ssm_expm. */
+int32_t ssm_expm_complex(int64_t n, const ssm_complex_t *M, ssm_complex_t *out);
+
+/* ============================================================================================ */
+/* HiPPO matrices                                                                                */
+/* ============================================================================================ */
+
+/** HiPPO measures. Formulas: MATH.md §1 (r_n = sqrt(2n+1), n, k = 0…N−1).
+ *  LEGS  scaled Legendre:      A_nk = −r_n r_k (n>k), −(n+1) (n=k), 0 (n<k); B_n = r_n.
+ *  LEGT  translated Legendre, window θ: A_nk = −(1/θ) r_n r_k (1 if n≥k else (−1)^(n−k)); B_n = r_n/θ.
+ *  LMU   Voelker's Legendre memory unit: A_nk = (2n+1)/θ·(−1 if n<k else (−1)^(n−k+1)),
+ *        B_n = (2n+1)(−1)^n/θ.
+ *  LAGT  translated Laguerre (state-spaces/s4's A = ½I − tril(ones)): A_nn = −½, A_nk = −1 (n>k);
+ *        B_n = 1. θ is ignored.
+ *  FOUT  translated Fourier, window θ, N odd, state order [1, cos 2π·1τ, sin 2π·1τ, cos 2π·2τ, …]:
+ *        A = (Ω − 2ggᵀ)/θ, B = 2g/θ, g = (1, √2, 0, √2, 0, …), Ω[2m,2m−1] = 2πm = −Ω[2m−1,2m]. */
+typedef enum {
+    SSM_MEASURE_LEGS = 0,
+    SSM_MEASURE_LEGT = 1,
+    SSM_MEASURE_LMU = 2,
+    SSM_MEASURE_LAGT = 3,
+    SSM_MEASURE_FOUT = 4
+} ssm_measure_t;
+
+/** Which published scaling a HiPPO function returns.
+ *  PAPER  the formulas above (MATH.md §1), with the window θ of the options.
+ *  S4     state-spaces/s4's `transition()`: identical to PAPER for LEGS, LMU and LAGT; LEGT is
+ *         halved (PAPER with window 2θ, so θ = 1 gives s4's matrices exactly). FOUT: s4 uses another
+ *         state order, which is not provided (SSM_ERR_UNSUPPORTED). */
+typedef enum {
+    SSM_CONVENTION_PAPER = 0,
+    SSM_CONVENTION_S4 = 1
+} ssm_convention_t;
+
+/** Options of ssm_hippo and ssm_hippo_rank_correction. */
+typedef struct {
+    int64_t size;       /**< sizeof(ssm_hippo_options_t); set by ssm_hippo_options_default */
+    double theta;       /**< window length θ > 0 for LEGT, LMU, FOUT (default 1) */
+    int32_t convention; /**< an ssm_convention_t (default SSM_CONVENTION_PAPER) */
+} ssm_hippo_options_t;
+
+/** Fills `options` with the defaults (θ = 1, PAPER convention). Errors: SSM_ERR_NULL. */
+int32_t ssm_hippo_options_default(ssm_hippo_options_t *options);
+
+/** Parses a measure name ("legs", "legt", "lmu", "lagt", "fout"; case-insensitive) into `measure`.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown name; the message lists the known ones). */
+int32_t ssm_measure_from_name(const char *name, int32_t *measure);
+
+/** The continuous HiPPO system (A, B) of a measure: A is N×N, B has N entries.
+ *  N ≥ 1 (FOUT: N odd). `options` may be NULL (defaults).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (unknown measure or convention, θ not finite
+ *  and positive), SSM_ERR_UNSUPPORTED (FOUT in the S4 convention), SSM_ERR_MEMORY. */
+int32_t ssm_hippo(int32_t measure, int64_t N, const ssm_hippo_options_t *options, double *A,
+                  double *B);
+
+/** The rank r of a measure's low-rank correction: 1 for LEGS, LAGT, FOUT; 2 for LEGT.
+ *  LMU is a diagonal (non-orthogonal) rescaling of LEGT and has no normal-plus-low-rank form:
+ *  SSM_ERR_UNSUPPORTED. Errors: SSM_ERR_NULL, SSM_ERR_VALUE, SSM_ERR_UNSUPPORTED. */
+int32_t ssm_hippo_rank(int32_t measure, int64_t *rank);
+
+/** The low-rank correction P (r×N, r from ssm_hippo_rank, rows p_i) such that
+ *  S = A + Σ_i p_i p_iᵀ is normal: a multiple of I plus a skew-symmetric matrix.
+ *  LEGS p = sqrt(n+½); LEGT p_0 = r_n/√θ on even n (0 on odd), p_1 = r_n/√θ on odd n;
+ *  LAGT p = √½·1; FOUT p = sqrt(2/θ)·g. Uses the same options (θ, convention) as ssm_hippo.
+ *  Errors: as ssm_hippo and ssm_hippo_rank. */
+int32_t ssm_hippo_rank_correction(int32_t measure, int64_t N, const ssm_hippo_options_t *options,
+                                  double *P);
+
+/* ============================================================================================ */
+/* Discretization                                                                                */
+/* ============================================================================================ */
+
+/** Discretization methods. Dense formulas: MATH.md §6 and scipy.signal.cont2discrete.
+ *  ZOH            zero-order hold: [[Ad, Bd], [0, I]] = exp([[A, B], [0, 0]]·dt).
+ *  FOH            first-order hold (triangle hold), scipy's formula.
+ *  GBT            generalized bilinear transform with parameter alpha ∈ [0, 1].
+ *  BILINEAR       GBT with alpha = ½ (Tustin).
+ *  EULER          GBT with alpha = 0 (forward Euler).
+ *  BACKWARD_DIFF  GBT with alpha = 1 (backward Euler).
+ *  IMPULSE        impulse invariance: Ad = exp(A dt), Bd = Ad B dt, Dd = C B dt (scipy requires D = 0).
+ *  ZOH_A_EULER_B  Mamba's rule, diagonal only: Ā = exp(dt λ), B̄ = dt B. */
+typedef enum {
+    SSM_METHOD_ZOH = 0,
+    SSM_METHOD_FOH = 1,
+    SSM_METHOD_GBT = 2,
+    SSM_METHOD_BILINEAR = 3,
+    SSM_METHOD_EULER = 4,
+    SSM_METHOD_BACKWARD_DIFF = 5,
+    SSM_METHOD_IMPULSE = 6,
+    SSM_METHOD_ZOH_A_EULER_B = 7
+} ssm_method_t;
+
+/** What happens to the output matrices (C, D) in dense discretization.
+ *  SCIPY       exactly scipy.signal.cont2discrete: GBT gives Cd = C(I − αdtA)⁻¹, Dd = D + αC Bd;
+ *              FOH gives Dd = D + C·(third block); IMPULSE gives Dd = C B dt and needs D = 0.
+ *  STATE_ONLY  the SSM libraries' convention: only the state update is discretized, Cd = C, Dd = D. */
+typedef enum {
+    SSM_OUTPUT_SCIPY = 0,
+    SSM_OUTPUT_STATE_ONLY = 1
+} ssm_output_convention_t;
+
+/** Options of ssm_discretize. */
+typedef struct {
+    int64_t size;       /**< sizeof(ssm_discretize_options_t); set by ssm_discretize_options_default */
+    int32_t method;     /**< an ssm_method_t (default SSM_METHOD_ZOH) */
+    double alpha;       /**< GBT parameter in [0, 1], used only by SSM_METHOD_GBT (default 0.5) */
+    int32_t convention; /**< an ssm_output_convention_t (default SSM_OUTPUT_SCIPY) */
+} ssm_discretize_options_t;
+
+/** Fills `options` with the defaults (ZOH, alpha ½, SCIPY convention). Errors: SSM_ERR_NULL. */
+int32_t ssm_discretize_options_default(ssm_discretize_options_t *options);
+
+/** Parses a method name into `method`: "zoh", "foh", "gbt", "bilinear" (or "tustin"), "euler"
+ *  (or "forward_diff", "forward"), "backward_diff" (or "backward"), "impulse", "zoh_a_euler_b";
+ *  case-insensitive. Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown name). */
+int32_t ssm_method_from_name(const char *name, int32_t *method);
+
+/** Discretizes the continuous system ẋ = A x + B u, y = C x + D u with step dt:
+ *  A n×n, B n×m, C p×n, D p×m in; Ad n×n, Bd n×m, Cd p×n, Dd p×m out.
+ *  n ≥ 1, m ≥ 1, p ≥ 0 (with p = 0, C, D, Cd, Dd may be NULL). dt finite and > 0.
+ *  `options` may be NULL (ZOH, SCIPY convention). ZOH_A_EULER_B is diagonal-only: SSM_ERR_UNSUPPORTED.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite entry, dt ≤ 0, unknown method or
+ *  convention, alpha outside [0, 1], IMPULSE with D ≠ 0 in the SCIPY convention),
+ *  SSM_SINGULAR (I − α dt A singular), SSM_UNSTABLE (overflow), SSM_ERR_MEMORY. */
+int32_t ssm_discretize(int64_t n, int64_t m, int64_t p, const double *A, const double *B,
+                       const double *C, const double *D, double dt,
+                       const ssm_discretize_options_t *options, double *Ad, double *Bd, double *Cd,
+                       double *Dd);
+
+/** Closed-form discretization of H diagonal complex systems with N modes each, mode by mode
+ *  (MATH.md §6), for λ = lambda[h*N + n], b = B[h*N + n] and its step Δ:
+ *  ZOH:           Ā = e^{Δλ},                 B̄ = Δ φ1(Δλ) b, φ1(z) = expm1(z)/z, φ1(0) = 1
+ *  BILINEAR:      Ā = (1 + Δλ/2)/(1 − Δλ/2),  B̄ = Δ b/(1 − Δλ/2)
+ *  EULER:         Ā = 1 + Δλ,                 B̄ = Δ b
+ *  BACKWARD_DIFF: Ā = 1/(1 − Δλ),             B̄ = Δ b/(1 − Δλ)
+ *  ZOH_A_EULER_B: Ā = e^{Δλ},                 B̄ = Δ b
+ *  GBT(alpha) with the `alpha` argument (ignored by the other methods): Ā = (1 + (1−α)Δλ)/(1 − αΔλ),
+ *  B̄ = Δ b/(1 − αΔλ). FOH and IMPULSE: SSM_ERR_UNSUPPORTED.
+ *  `dt` has `dt_count` entries: 1 (one step for all), H (one per channel) or H·N (one per mode).
+ *  `B` may be NULL (b = 1; then B_bar may be NULL too). H ≥ 1, N ≥ 1. Outputs H×N.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (dt_count not 1, H or H·N), SSM_ERR_VALUE (non-finite input,
+ *  a step ≤ 0, unknown method, alpha outside [0, 1]), SSM_SINGULAR (1 − αΔλ = 0),
+ *  SSM_UNSTABLE (overflow), SSM_ERR_MEMORY. */
+int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_complex_t *lambda,
+                            const ssm_complex_t *B, const double *dt, int64_t dt_count,
+                            double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SSMKIT_H */
