@@ -34,7 +34,10 @@ let package = Package(
         // The C layer: validates every argument and calls the core.
         .target(
             name: "SSMKitC",
-            dependencies: ["SSMKit", "CSSMKit"],
+            dependencies: [
+                "SSMKit", "CSSMKit",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ],
             exclude: ["ssmkit.map"],
             linkerSettings: [
                 .unsafeFlags([
@@ -57,6 +60,7 @@ let package = Package(
             dependencies: [
                 "SSMKit", "CPython",
                 .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
             ]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,283 @@
+import ComplexModule
+import RealModule
+
+// Matrix exponential by scaling and squaring with a Padé approximant of degree 3, 5, 7, 9 or 13,
+// chosen as scipy.linalg.expm does (Al-Mohy & Higham 2009: the θ_m thresholds of Higham 2005 on
+// the quantities d_k = ‖M^k‖₁^(1/k), plus the backward-error correction ℓ_m).
+//
+// The kernel works on matrices of the form M = [[F, G], [0, 0]] (F n×n, G n×m), which is what
+// zero-order-hold discretization exponentiates; a plain matrix is the case m = 0. Every power of M
+// has zero bottom rows, and the Padé quotient and its squares have the form [[X, Y], [0, I]], so
+// all products are n×n times n×(n+m) and only the n×n block is factored. Buffers are row-major;
+// LAPACK is called column-major on the same memory (a row-major X is Xᵀ column-major), which
+// avoids transposing copies: Q⁻¹P = P Q⁻¹ because P and Q are polynomials in F.
+
+/// e^M of a real square matrix. Throws `.value` for a non-square or non-finite matrix and
+/// `.unstable` when the result overflows.
+public func expm(_ m: RealMatrix) throws -> RealMatrix { try expmSquare(m) }
+
+/// e^M of a complex square matrix; errors as the real version.
+public func expm(_ m: ComplexMatrix) throws -> ComplexMatrix { try expmSquare(m) }
+
+private func expmSquare<S: BLASScalar>(_ m: Matrix<S>) throws -> Matrix<S> {
+    try require(m.isSquare && m.rows >= 1, .value, "expm needs a non-empty square matrix, got \(m.rows)×\(m.columns)")
+    try requireFiniteEntries(m, "M")
+    let n = m.rows
+    // A diagonal matrix (including 1×1) is exponentiated entry by entry, as scipy does.
+    var diagonal = true
+    for i in 0..<n where diagonal {
+        for j in 0..<n where i != j && m.elements[i * n + j] != .zero { diagonal = false; break }
+    }
+    if diagonal {
+        var out = Matrix<S>(rows: n, columns: n, repeating: .zero)
+        for i in 0..<n { out.elements[i * n + i] = m.elements[i * n + i].exponential }
+        try requireNoOverflow(out.elements)
+        return out
+    }
+    var top = m.elements
+    try expmTopBlock(&top, n: n, extra: 0)
+    return Matrix(rows: n, columns: n, elements: top)
+}
+
+func requireNoOverflow<S: BLASScalar>(_ values: [S]) throws {
+    if values.contains(where: { !$0.isFiniteValue }) {
+        throw SSMError(.unstable, "the matrix exponential overflows")
+    }
+}
+
+/// Padé degrees, their θ_m thresholds (Al-Mohy & Higham 2009, Table 3.1, θ_13 = 4.25 as scipy),
+/// and the reciprocals of the leading error-series coefficients used by ℓ_m.
+private let padeDegrees = [3, 5, 7, 9, 13]
+private let padeTheta: [Int: Double] = [
+    3: 1.495585217958292e-2, 5: 2.539398330063230e-1, 7: 9.504178996162932e-1,
+    9: 2.097847961257068e0, 13: 4.25,
+]
+private let padeErrorCoefficient: [Int: Double] = [
+    3: 100800, 5: 10059033600, 7: 4487938430976000, 9: 5.91438478187741184e21,
+    13: 113250775606021113483283660800000000,
+]
+/// Coefficients b_0…b_m of the [m/m] Padé approximant of e^x.
+private let padeCoefficients: [Int: [Double]] = [
+    3: [120, 60, 12, 1],
+    5: [30240, 15120, 3360, 420, 30, 1],
+    7: [17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1],
+    9: [17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1],
+    13: [64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800,
+         129060195264000, 10559470521600, 670442572800, 33522128640, 1323241920, 40840800,
+         960960, 16380, 182, 1],
+]
+
+/// Largest number of squarings accepted: beyond it the scaled powers would underflow.
+private let maxSquarings = 160
+
+/// The degree and number of squarings the last kernel call chose (for tests and diagnostics).
+struct ExpmChoice: Equatable { var degree: Int; var squarings: Int }
+
+/// Replaces `top` (n×(n+m), row-major: [F G]) by the first n rows of e^M, M = [[F, G], [0, 0]]:
+/// [e^F, ∫₀¹ e^{Fs} ds·G]. Input must be finite. Throws `.unstable` on overflow.
+@discardableResult
+func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int) throws -> ExpmChoice {
+    let w = n + m, nw = n * w
+    precondition(top.count == nw && n >= 1 && m >= 0)
+    let norm1 = oneNorm(top, n, w)
+    if !norm1.isFinite { throw SSMError(.unstable, "the 1-norm of the matrix overflows") }
+    if norm1 == 0 {
+        top = [S](repeating: .zero, count: nw)
+        for i in 0..<n { top[i * w + i] = .one }
+        return ExpmChoice(degree: 0, squarings: 0)
+    }
+    let work = UnsafeMutablePointer<S>.allocate(capacity: 7 * nw)
+    defer { work.deallocate() }
+    // Every buffer is written (gemm with beta = 0, combine) before it is read.
+    work.initialize(repeating: .zero, count: nw)
+    let T = work, A2 = work + nw, A4 = work + 2 * nw, A6 = work + 3 * nw
+    let P1 = work + 4 * nw, P2 = work + 5 * nw, P3 = work + 6 * nw
+    top.withUnsafeBufferPointer { T.update(from: $0.baseAddress!, count: nw) }
+
+    /// out = X·Y for tops X, Y (X's leading n×n block times Y).
+    func mul(_ x: UnsafeMutablePointer<S>, _ y: UnsafeMutablePointer<S>, _ out: UnsafeMutablePointer<S>) {
+        S.gemm(n, w, n, alpha: 1, x, w, y, w, beta: 0, out, w)
+    }
+    func norm(_ x: UnsafeMutablePointer<S>) -> Double {
+        oneNorm(UnsafeBufferPointer(start: x, count: nw), n, w)
+    }
+    /// Estimate of ‖M^a M^b‖₁ given the tops of M^a and M^b.
+    func estimate(_ xa: UnsafeMutablePointer<S>, _ xb: UnsafeMutablePointer<S>) -> Double {
+        var t1 = [S](repeating: .zero, count: n)
+        return estimateOneNorm(count: w, apply: { (x: [S]) -> [S] in
+            var y = [S](repeating: .zero, count: w)
+            x.withUnsafeBufferPointer { S.gemv(adjoint: false, n, w, xb, w, $0.baseAddress!, &t1) }
+            y.withUnsafeMutableBufferPointer { S.gemv(adjoint: false, n, n, xa, w, t1, $0.baseAddress!) }
+            return y
+        }, applyAdjoint: { (x: [S]) -> [S] in
+            var z = [S](repeating: .zero, count: w)
+            x.withUnsafeBufferPointer { S.gemv(adjoint: true, n, n, xa, w, $0.baseAddress!, &t1) }
+            z.withUnsafeMutableBufferPointer { S.gemv(adjoint: true, n, w, xb, w, t1, $0.baseAddress!) }
+            return z
+        })
+    }
+
+    mul(T, T, A2)
+    mul(A2, A2, A4)
+    mul(A4, A2, A6)
+    let d4 = Double.pow(norm(A4), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
+    var absPowers = AbsolutePowerNorms(T, n, w)
+    /// ℓ_m of Al-Mohy & Higham: extra squarings the backward-error bound asks for, at scaling 2^-s.
+    func ell(_ degree: Int, _ s: Int) -> Int {
+        let p = 2 * degree + 1
+        // ‖|A|^p‖₁ ≤ ‖A‖₁^p: when even that bound gives ℓ = 0, skip the p vector products.
+        let bound = Double(p - 1) * (Double.log2(norm1) - Double(s)) - Double.log2(padeErrorCoefficient[degree]!)
+        if bound + 53 <= 0 { return 0 }
+        let log2Pow = absPowers.log2Norm(power: p)
+        if log2Pow == -.infinity { return 0 }
+        let log2Alpha = log2Pow - Double(p * s) - (Double.log2(norm1) - Double(s))
+            - Double.log2(padeErrorCoefficient[degree]!)
+        let value = ((log2Alpha + 53) / Double(2 * degree)).rounded(.up)
+        return value.isFinite ? max(Int(value), 0) : 0
+    }
+
+    var degree = 13, s = 0
+    let eta1 = max(d4, d6)
+    if eta1 <= padeTheta[3]! && ell(3, 0) == 0 {
+        degree = 3
+    } else if eta1 <= padeTheta[5]! && ell(5, 0) == 0 {
+        degree = 5
+    } else {
+        let d8 = Double.pow(estimate(A4, A4), 1.0 / 8)
+        let eta3 = max(d6, d8)
+        if eta3 <= padeTheta[7]! && ell(7, 0) == 0 {
+            degree = 7
+        } else if eta3 <= padeTheta[9]! && ell(9, 0) == 0 {
+            degree = 9
+        } else {
+            // η5 = min(η3, max(d8, d10)) can only be below η3 = max(d6, d8) when d8 < d6.
+            var eta5 = eta3
+            if d8 < d6 { eta5 = min(eta3, max(d8, Double.pow(estimate(A4, A6), 1.0 / 10))) }
+            let sReal = eta5 == 0 ? 0 : (Double.log2(eta5 / padeTheta[13]!)).rounded(.up)
+            guard sReal.isFinite && sReal <= Double(maxSquarings) else {
+                throw SSMError(.unstable, "the matrix norm is too large (‖M‖₁ = \(norm1)): its powers overflow")
+            }
+            s = max(Int(sReal), 0)
+            s += ell(13, s)
+        }
+    }
+    if s > maxSquarings {
+        throw SSMError(.unstable, "the matrix norm is too large (‖M‖₁ = \(norm1)): its exponential needs \(s) squarings")
+    }
+    if s > 0 {
+        let f = Double(sign: .plus, exponent: -s, significand: 1)
+        scale(T, nw, f); scale(A2, nw, f * f); scale(A4, nw, Double.pow(f, 4)); scale(A6, nw, Double.pow(f, 6))
+    }
+
+    let b = padeCoefficients[degree]!
+    let U: UnsafeMutablePointer<S>, V: UnsafeMutablePointer<S>, Q = P3
+    if degree == 13 {
+        combine(P1, nw, [(b[13], A6), (b[11], A4), (b[9], A2)])
+        mul(A6, P1, P2)
+        accumulate(P2, nw, [(b[7], A6), (b[5], A4), (b[3], A2)])
+        mul(T, P2, P1)
+        accumulate(P1, nw, [(b[1], T)])
+        combine(P3, nw, [(b[12], A6), (b[10], A4), (b[8], A2)])
+        mul(A6, P3, P2)
+        accumulate(P2, nw, [(b[6], A6), (b[4], A4), (b[2], A2)])
+        U = P1; V = P2
+    } else {
+        var powers: [UnsafeMutablePointer<S>] = [A2, A4, A6]
+        if degree == 9 { mul(A4, A4, P3); powers.append(P3) }
+        let half = degree / 2
+        combine(P1, nw, (1...half).map { (b[2 * $0 + 1], powers[$0 - 1]) })
+        mul(T, P1, P2)
+        accumulate(P2, nw, [(b[1], T)])
+        combine(P1, nw, (1...half).map { (b[2 * $0], powers[$0 - 1]) })
+        U = P2; V = P1
+    }
+    for i in 0..<n { V[i * w + i] += S(real: b[0]) }
+    // Q = V − U (top block; its bottom-right is b0·I), P = V + U in place of V.
+    for k in 0..<nw { let u = U[k], v = V[k]; Q[k] = v - u; V[k] = v + u }
+    // R12 = Q11⁻¹ (P12 − Q12) = Q11⁻¹ · 2U12, solved as a column-major n×m right-hand side.
+    var rhs = [S](repeating: .zero, count: n * m)
+    for i in 0..<n { for j in 0..<m { rhs[i + j * n] = U[i * w + n + j].scaled(2) } }
+    var ipiv = [Int32](repeating: 0, count: n)
+    let info: Int32 = ipiv.withUnsafeMutableBufferPointer { pp in
+        let f = S.getrf(n, Q, w, pp.baseAddress!)
+        if f != 0 { return f }
+        let g = S.getrs(transpose: false, n, n, Q, w, pp.baseAddress!, V, w)   // R11 (transposed identity)
+        if g != 0 || m == 0 { return g }
+        return rhs.withUnsafeMutableBufferPointer {
+            S.getrs(transpose: true, n, m, Q, w, pp.baseAddress!, $0.baseAddress!, n)
+        }
+    }
+    if info != 0 {
+        throw SSMError(.unstable, "expm: the Padé denominator is singular (LAPACK info \(info))")
+    }
+    for i in 0..<n { for j in 0..<m { V[i * w + n + j] = rhs[i + j * n] } }
+
+    // Squaring: [[X, Y], [0, I]]² = [[X², XY + Y], [0, I]].
+    var R = V, spare = U
+    for _ in 0..<s {
+        mul(R, R, spare)
+        if m > 0 { for i in 0..<n { for j in n..<w { spare[i * w + j] += R[i * w + j] } } }
+        swap(&R, &spare)
+        if !(0..<nw).allSatisfy({ R[$0].isFiniteValue }) { break }
+    }
+    top.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: R, count: nw) }
+    try requireNoOverflow(top)
+    return ExpmChoice(degree: degree, squarings: s)
+}
+
+/// ‖M‖₁ (largest column sum of moduli) of a top block n×w with zero bottom rows.
+private func oneNorm<C: Collection>(_ x: C, _ n: Int, _ w: Int) -> Double where C.Element: BLASScalar, C.Index == Int {
+    var sums = [Double](repeating: 0, count: w)
+    var k = x.startIndex
+    for _ in 0..<n { for j in 0..<w { sums[j] += x[k].modulus; k += 1 } }
+    return sums.max() ?? 0
+}
+
+private func scale<S: BLASScalar>(_ x: UnsafeMutablePointer<S>, _ count: Int, _ f: Double) {
+    for k in 0..<count { x[k] = x[k].scaled(f) }
+}
+
+/// out = Σ c·X over the terms.
+private func combine<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
+    for k in 0..<count { out[k] = .zero }
+    accumulate(out, count, terms)
+}
+
+/// out += Σ c·X over the terms.
+private func accumulate<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
+    for (c, x) in terms { for k in 0..<count { out[k] += x[k].scaled(c) } }
+}
+
+/// log₂‖|M|^p‖₁ for increasing p, by row-vector products 1ᵀ|M|^p (exact, since |M| ≥ 0),
+/// rescaled at every step so huge norms do not overflow.
+private struct AbsolutePowerNorms {
+    let n: Int, w: Int
+    var absTop: [Double]
+    var v: [Double]
+    var log2Scale = 0.0
+    var power = 0
+
+    init<S: BLASScalar>(_ top: UnsafeMutablePointer<S>, _ n: Int, _ w: Int) {
+        self.n = n; self.w = w
+        absTop = (0..<(n * w)).map { top[$0].modulus }
+        v = [Double](repeating: 1, count: w)
+    }
+
+    mutating func log2Norm(power p: Int) -> Double {
+        var next = [Double](repeating: 0, count: w)
+        while power < p {
+            absTop.withUnsafeBufferPointer { a in
+                v.withUnsafeBufferPointer { x in
+                    // next = |T|ᵀ v_top (only the first n entries of v meet non-zero rows).
+                    Double.gemv(adjoint: true, n, w, a.baseAddress!, w, x.baseAddress!, &next)
+                }
+            }
+            let mx = next.max() ?? 0
+            if mx == 0 { return -.infinity }
+            for j in 0..<w { v[j] = next[j] / mx }
+            log2Scale += Double.log2(mx)
+            power += 1
+        }
+        return log2Scale   // max(v) = 1 after rescaling
+    }
+}

@@ -1,0 +1,139 @@
+// The rules every C entry point follows: check pointers and sizes before touching memory, turn
+// every thrown SSMError into its status code plus a per-thread message, and never trap.
+import ComplexModule
+import CSSMKit
+import SSMKit
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// MARK: - Per-thread last error
+
+/// The thread-specific slot holding the last failure's message (a malloc'ed C string).
+private let lastErrorKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { free($0) }
+    return key
+}()
+
+/// An empty C string that lives forever, returned when no call has failed on this thread.
+private let emptyCString: UnsafePointer<CChar> = UnsafePointer(strdup("")!)
+
+/// Records `message` as the calling thread's last error.
+func setLastError(_ message: String) {
+    let copy = strdup(message)
+    if let old = pthread_getspecific(lastErrorKey) { free(old) }
+    pthread_setspecific(lastErrorKey, copy)
+}
+
+/// The calling thread's last error message (never NULL).
+func lastErrorCString() -> UnsafePointer<CChar> {
+    guard let raw = pthread_getspecific(lastErrorKey) else { return emptyCString }
+    return UnsafePointer(raw.assumingMemoryBound(to: CChar.self))
+}
+
+/// Runs the body of a C entry point: `SSM_OK` if it returns, the error's code (and the message in
+/// `ssm_last_error()`) if it throws. `function` prefixes the message so users see who failed.
+func boundary(_ function: String, _ body: () throws -> Void) -> Int32 {
+    do {
+        try body()
+        return SSM_OK
+    } catch let error as SSMError {
+        setLastError("\(function): \(error.message)")
+        return error.kind.rawValue
+    } catch {
+        setLastError("\(function): unexpected error \(error)")
+        return SSM_ERR_INTERNAL
+    }
+}
+
+// MARK: - Allocation limit
+
+/// Largest number of bytes one call may allocate for its work (process-wide).
+nonisolated(unsafe) var allocationLimit: Int64 = 4 << 30
+
+// MARK: - Argument checks
+
+/// Throws `.null` naming `name` if `pointer` is NULL; otherwise returns it.
+func nonNull<T>(_ pointer: T?, _ name: String) throws -> T {
+    guard let pointer else { throw SSMError(.null, "\(name) is NULL") }
+    return pointer
+}
+
+/// Checks that a size is at least `minimum` and returns it as `Int`.
+func size(_ value: Int64, _ name: String, minimum: Int64 = 1) throws -> Int {
+    guard value >= minimum else {
+        throw SSMError(.size, "\(name) = \(value) must be at least \(minimum)")
+    }
+    // Guard against sizes no machine can hold even before multiplying them together.
+    guard value <= Int64(1) << 48 else { throw SSMError(.size, "\(name) = \(value) is too large") }
+    return Int(value)
+}
+
+/// The product of `factors` as an element count, throwing `.size` on overflow. `what` names the
+/// array in the message.
+func elementCount(_ factors: Int..., what: String) throws -> Int {
+    var total = 1
+    for f in factors {
+        let (product, overflow) = total.multipliedReportingOverflow(by: f)
+        guard !overflow, product <= Int.max / 64 else {
+            throw SSMError(.size, "the size of \(what) (\(factors.map(String.init).joined(separator: "×"))) overflows")
+        }
+        total = product
+    }
+    return total
+}
+
+/// Throws `.memory` if `elements` values of `bytesPerElement` bytes exceed the allocation limit.
+/// `elements` is already overflow-checked by `elementCount`, so the product fits in Int.
+func requireWorkspace(elements: Int, bytesPerElement: Int, what: String) throws {
+    let (bytes, overflow) = elements.multipliedReportingOverflow(by: bytesPerElement)
+    guard !overflow, Int64(bytes) <= allocationLimit else {
+        throw SSMError(.memory, "\(what) needs about \(overflow ? "more than \(Int.max)" : String(bytes)) bytes of work space, above the allocation limit of \(allocationLimit) bytes (ssm_set_allocation_limit)")
+    }
+}
+
+/// Reads an options struct whose first field is its size: checks that the caller's struct has at
+/// least the fields of version 0.1 (`minimumSize`) and a sane size, then returns a copy.
+func readOptions<T>(_ pointer: UnsafePointer<T>?, sizeField: (T) -> Int64, minimumSize: Int,
+                    default make: () -> T, name: String) throws -> T {
+    guard let pointer else { return make() }
+    let value = pointer.pointee
+    let declared = sizeField(value)
+    guard declared >= Int64(minimumSize), declared <= 1 << 20 else {
+        throw SSMError(.value, "\(name)->size = \(declared) is not the size of an initialized options struct (expected \(MemoryLayout<T>.size); call the _options_default function first)")
+    }
+    return value
+}
+
+// MARK: - Array conversion
+
+/// Copies `count` doubles from C into a Swift array.
+func doubles(_ pointer: UnsafePointer<Double>, _ count: Int) -> [Double] {
+    Array(UnsafeBufferPointer(start: pointer, count: count))
+}
+
+/// Copies a Swift array into caller memory.
+func write(_ values: [Double], to pointer: UnsafeMutablePointer<Double>) {
+    for (i, v) in values.enumerated() { pointer[i] = v }
+}
+
+/// Copies `count` interleaved complex numbers from C into a Swift array.
+func complexes(_ pointer: UnsafePointer<ssm_complex_t>, _ count: Int) -> [Complex<Double>] {
+    (0..<count).map { Complex(pointer[$0].re, pointer[$0].im) }
+}
+
+/// Copies complex numbers into caller memory.
+func write(_ values: [Complex<Double>], to pointer: UnsafeMutablePointer<ssm_complex_t>) {
+    for (i, v) in values.enumerated() { pointer[i] = ssm_complex_t(re: v.real, im: v.imaginary) }
+}
+
+/// Throws `.value` naming the first non-finite entry of a complex array.
+func requireFinite(_ values: [Complex<Double>], _ name: String) throws {
+    for (i, v) in values.enumerated() where !(v.real.isFinite && v.imaginary.isFinite) {
+        throw SSMError(.value, "\(name)[\(i)] = (\(v.real), \(v.imaginary)) is not finite")
+    }
+}

@@ -1,0 +1,156 @@
+import ComplexModule
+import RealModule
+import Testing
+@testable import SSMKit
+
+@Suite struct LAPACKBridgeTests {
+    @Test func matmulKnownProduct() {
+        let a = RealMatrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 6])
+        let b = RealMatrix(rows: 3, columns: 2, elements: [7, 8, 9, 10, 11, 12])
+        #expect(matmul(a, b).elements == [58, 64, 139, 154])
+        let c = ComplexMatrix(rows: 1, columns: 2, elements: [Complex(1, 1), Complex(0, 2)])
+        let d = ComplexMatrix(rows: 2, columns: 1, elements: [Complex(2, 0), Complex(0, -1)])
+        #expect(matmul(c, d).elements == [Complex(4, 2)])   // (1+i)·2 + 2i·(−i) = 2+2i+2
+    }
+
+    @Test func solveKnownSystemAndSingular() throws {
+        let a = RealMatrix(rows: 2, columns: 2, elements: [4, 3, 6, 3])
+        let x = try solve(a, RealMatrix(rows: 2, columns: 1, elements: [10, 12]))
+        #expect(relativeError(x.elements, [1, 2]) < 1e-15)
+        let ac = ComplexMatrix(rows: 2, columns: 2, elements: [Complex(0, 1), .zero, .zero, Complex(2, 0)])
+        let xc = try solve(ac, ComplexMatrix(rows: 2, columns: 1, elements: [Complex(1, 0), Complex(4, 2)]))
+        #expect(relativeError(xc.elements, [Complex(0, -1), Complex(2, 1)]) < 1e-15)
+        let s = RealMatrix(rows: 2, columns: 2, elements: [1, 2, 2, 4])
+        #expect(errorKind { _ = try solve(s, RealMatrix(rows: 2, columns: 1, elements: [1, 1])) } == .singular)
+        #expect(errorKind { _ = try solve(a, RealMatrix(rows: 3, columns: 1, elements: [1, 1, 1])) } == .size)
+    }
+
+    @Test func solveRandomResidual() throws {
+        let a = randomMatrix(50, 50, seed: 7), b = randomMatrix(50, 3, seed: 8)
+        let x = try solve(a, b)
+        #expect(relativeError(matmul(a, x), b) < 1e-12)
+    }
+
+    @Test func eighKnownSpectrum() throws {
+        // [[2,1],[1,2]]: eigenvalues 1, 3 with eigenvectors (1,−1)/√2, (1,1)/√2.
+        let (w, v) = try eigh(RealMatrix(rows: 2, columns: 2, elements: [2, 1, 1, 2]))
+        #expect(Swift.abs(w[0] - 1) < 1e-15 && Swift.abs(w[1] - 3) < 1e-15)
+        #expect(Swift.abs(Swift.abs(v[0, 1]) - 0.5.squareRoot()) < 1e-15)
+        #expect(Swift.abs(v[0, 1] - v[1, 1]) < 1e-15)   // second column ∝ (1, 1)
+        // Hermitian [[0, −i],[i, 0]] (Pauli Y): eigenvalues −1, 1.
+        let (wc, vc) = try eigh(ComplexMatrix(rows: 2, columns: 2, elements: [.zero, Complex(0, -1), Complex(0, 1), .zero]))
+        #expect(Swift.abs(wc[0] + 1) < 1e-15 && Swift.abs(wc[1] - 1) < 1e-15)
+        // Y v = λ v for the first column.
+        let y = ComplexMatrix(rows: 2, columns: 2, elements: [.zero, Complex(0, -1), Complex(0, 1), .zero])
+        let col = ComplexMatrix(rows: 2, columns: 1, elements: [vc[0, 0], vc[1, 0]])
+        let yv = matmul(y, col)
+        #expect(relativeError(yv.elements, col.elements.map { -$0 }) < 1e-15)
+    }
+
+    @Test func eigKnownSpectrum() throws {
+        // Rotation generator [[0,−2],[2,0]] has eigenvalues ±2i.
+        let w = try eig(RealMatrix(rows: 2, columns: 2, elements: [0, -2, 2, 0]))
+        #expect(w.count == 2)
+        #expect(Set(w.map { $0.imaginary.rounded() }) == [2, -2])
+        #expect(w.allSatisfy { Swift.abs($0.real) < 1e-15 && Swift.abs(Swift.abs($0.imaginary) - 2) < 1e-15 })
+        let a = ComplexMatrix(rows: 2, columns: 2, elements: [Complex(1, 0), Complex(2, 0), .zero, Complex(0, 3)])
+        let (vals, vecs) = try eig(a)
+        for j in 0..<2 {
+            let v = ComplexMatrix(rows: 2, columns: 1, elements: [vecs[0, j], vecs[1, j]])
+            #expect(relativeError(matmul(a, v).elements, v.elements.map { $0 * vals[j] }) < 1e-14)
+        }
+        #expect(errorKind { _ = try eig(RealMatrix(rows: 1, columns: 1, elements: [.nan])) } == .value)
+    }
+}
+
+@Suite struct ExpmTests {
+    @Test func closedForms() throws {
+        // Rotation: exp([[0, −t],[t, 0]]) = [[cos t, −sin t],[sin t, cos t]], small and large t.
+        for t in [0.3, 2.0, 40.0] {
+            let e = try expm(RealMatrix(rows: 2, columns: 2, elements: [0, -t, t, 0]))
+            let c = Double.cos(t), s = Double.sin(t)
+            #expect(relativeError(e.elements, [c, -s, s, c]) < (t > 10 ? 1e-13 : 1e-15))
+        }
+        // Jordan block: exp([[a, 1],[0, a]]) = e^a [[1, 1],[0, 1]].
+        for a in [-3.0, 0.0, 1.5] {
+            let e = try expm(RealMatrix(rows: 2, columns: 2, elements: [a, 1, 0, a]))
+            let ea = Double.exp(a)
+            #expect(relativeError(e.elements, [ea, ea, 0, ea]) < 1e-15)
+        }
+        // Nilpotent 3×3 shift: exp(N) = I + N + N²/2.
+        let e = try expm(RealMatrix(rows: 3, columns: 3, elements: [0, 1, 0, 0, 0, 1, 0, 0, 0]))
+        #expect(relativeError(e.elements, [1, 1, 0.5, 0, 1, 1, 0, 0, 1]) < 1e-15)
+        // Zero and diagonal matrices are exact.
+        #expect(try expm(RealMatrix(rows: 3, columns: 3, repeating: 0)) == RealMatrix.identity(3))
+        let d = try expm(RealMatrix(rows: 2, columns: 2, elements: [-700, 0, 0, 2]))
+        #expect(d.elements == [Double.exp(-700), 0, 0, Double.exp(2)])
+    }
+
+    @Test func complexClosedForm() throws {
+        // exp(iθ X) = cos θ I + i sin θ X for the Pauli matrix X.
+        let th = 1.3
+        let m = ComplexMatrix(rows: 2, columns: 2, elements: [.zero, Complex(0, th), Complex(0, th), .zero])
+        let e = try expm(m)
+        let c = Complex(Double.cos(th), 0), s = Complex(0, Double.sin(th))
+        #expect(relativeError(e.elements, [c, s, s, c]) < 1e-15)
+        // A real matrix as complex agrees with the real expm.
+        let a = randomMatrix(12, 12, scale: 0.8, seed: 3)
+        #expect(relativeError(try expm(a.complex), try expm(a).complex) < 1e-14)
+    }
+
+    @Test(arguments: [(8, 0.01), (20, 0.2), (40, 1.0), (64, 5.0), (30, 40.0), (100, 300.0)])
+    func skewExponentialIsOrthogonal(n: Int, scale s: Double) throws {
+        // K skew ⇒ exp(K) orthogonal and exp(K)·exp(−K) = I: well-conditioned at any norm, and the
+        // scales cover degrees 3…13 and up to ~8 squarings. Tolerance: u·(squarings + n) growth.
+        let g = randomMatrix(n, n, scale: s / Double(n).squareRoot(), seed: UInt64(n) * 31)
+        var k = g
+        for i in 0..<n { for j in 0..<n { k[i, j] = g[i, j] - g[j, i] } }
+        let e = try expm(k)
+        #expect(relativeError(matmul(e, transposed(e)), RealMatrix.identity(n)) < 1e-12)
+        #expect(relativeError(matmul(e, try expm(scaled(k, -1))), RealMatrix.identity(n)) < 1e-12)
+    }
+
+    @Test(arguments: [(8, 0.01), (20, 0.2), (40, 1.0)])
+    func semigroupIdentity(n: Int, scale s: Double) throws {
+        // exp(A)² = exp(2A) for general (non-normal) A of moderate norm.
+        let a = randomMatrix(n, n, scale: s / Double(n).squareRoot(), seed: UInt64(n) * 17)
+        let e = try expm(a)
+        #expect(relativeError(matmul(e, e), try expm(scaled(a, 2))) < 1e-13)
+        #expect(relativeError(matmul(e, try expm(scaled(a, -1))), RealMatrix.identity(n)) < 1e-13)
+    }
+
+    @Test func degreeSelectionFollowsNorm() throws {
+        // Tiny norm → degree 3 without squaring; large norm → degree 13 with squarings.
+        var small = scaled(randomMatrix(10, 10, seed: 1), 1e-4).elements
+        let c1 = try expmTopBlock(&small, n: 10, extra: 0)
+        #expect(c1 == ExpmChoice(degree: 3, squarings: 0))
+        var big = scaled(randomMatrix(10, 10, seed: 1), 20).elements
+        let c2 = try expmTopBlock(&big, n: 10, extra: 0)
+        #expect(c2.degree == 13 && c2.squarings > 3)
+    }
+
+    @Test func topBlockKernelEqualsFullExponential() throws {
+        // The zoh kernel on [F G] equals the top rows of expm([[F, G],[0, 0]]).
+        for (n, m, s) in [(6, 2, 0.05), (12, 3, 1.0), (20, 1, 8.0)] {
+            let f = randomMatrix(n, n, scale: s / Double(n).squareRoot(), seed: 5)
+            let g = randomMatrix(n, m, scale: s, seed: 6)
+            var full = RealMatrix(rows: n + m, columns: n + m, repeating: 0)
+            var top = [Double](repeating: 0, count: n * (n + m))
+            for i in 0..<n {
+                for j in 0..<n { full[i, j] = f[i, j]; top[i * (n + m) + j] = f[i, j] }
+                for j in 0..<m { full[i, n + j] = g[i, j]; top[i * (n + m) + n + j] = g[i, j] }
+            }
+            try expmTopBlock(&top, n: n, extra: m)
+            let ref = try expm(full)
+            #expect(relativeError(top, Array(ref.elements[0..<(n * (n + m))])) < 1e-13)
+        }
+    }
+
+    @Test func errors() {
+        #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 3, repeating: 0)) } == .value)
+        #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 2, elements: [0, .infinity, 0, 0])) } == .value)
+        #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 2, elements: [800, 1, 0, 800])) } == .unstable)
+        #expect(errorKind { _ = try expm(RealMatrix(rows: 1, columns: 1, elements: [710])) } == .unstable)
+        #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 2, elements: [1e300, 1e300, 1e300, 1e300])) } == .unstable)
+    }
+}

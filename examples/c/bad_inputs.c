@@ -1,0 +1,114 @@
+/* bad_inputs.c — every class of bad input gets a status and a message that names the argument;
+ * the process survives all of them. Runs under CTest. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ssmkit.h"
+
+static int failures = 0, checks = 0;
+
+/* `status` must equal `expected` and ssm_last_error() must contain `needle`. */
+static void expect(int32_t status, int32_t expected, const char *needle, const char *what) {
+    checks++;
+    const char *msg = ssm_last_error();
+    if (status != expected || strstr(msg, needle) == NULL) {
+        fprintf(stderr, "FAIL %s: status %d (expected %d), message \"%s\" (expected to name \"%s\")\n",
+                what, (int)status, (int)expected, msg, needle);
+        failures++;
+    }
+}
+
+int main(void) {
+    double A[4] = {-1, 0, 0, -2}, B[2] = {1, 1}, C[2] = {1, 0}, D[1] = {0};
+    double Ad[4], Bd[2], Cd[2], Dd[1], P[8];
+    ssm_complex_t lam[2] = {{-1, 0}, {-0.5, 1}}, out[2], bout[2];
+    double dt1 = 0.1;
+    int32_t code = 0;
+
+    /* NULL pointers. */
+    expect(ssm_expm(2, NULL, Ad), SSM_ERR_NULL, "M", "expm NULL input");
+    expect(ssm_expm(2, A, NULL), SSM_ERR_NULL, "out", "expm NULL output");
+    expect(ssm_expm_complex(2, NULL, out), SSM_ERR_NULL, "M", "expm_complex NULL");
+    expect(ssm_hippo(SSM_MEASURE_LEGS, 2, NULL, NULL, B), SSM_ERR_NULL, "A", "hippo NULL A");
+    expect(ssm_hippo_rank(SSM_MEASURE_LEGS, NULL), SSM_ERR_NULL, "rank", "hippo_rank NULL");
+    expect(ssm_hippo_rank_correction(SSM_MEASURE_LEGS, 2, NULL, NULL), SSM_ERR_NULL, "P", "rank_correction NULL");
+    expect(ssm_hippo_options_default(NULL), SSM_ERR_NULL, "options", "hippo options NULL");
+    expect(ssm_discretize_options_default(NULL), SSM_ERR_NULL, "options", "discretize options NULL");
+    expect(ssm_measure_from_name(NULL, &code), SSM_ERR_NULL, "name", "measure_from_name NULL");
+    expect(ssm_method_from_name("zoh", NULL), SSM_ERR_NULL, "method", "method_from_name NULL");
+    expect(ssm_discretize(2, 1, 1, A, NULL, C, D, 0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_NULL, "B", "discretize NULL B");
+    expect(ssm_discretize(2, 1, 1, A, B, NULL, D, 0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_NULL, "C", "discretize NULL C");
+    expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, NULL, NULL, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "lambda", "diag NULL lambda");
+    expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam, lam, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "B_bar", "diag NULL B_bar");
+
+    /* Negative, zero and overflowing sizes. */
+    expect(ssm_expm(-3, A, Ad), SSM_ERR_SIZE, "n", "expm negative n");
+    expect(ssm_expm(0, A, Ad), SSM_ERR_SIZE, "n", "expm zero n");
+    expect(ssm_hippo(SSM_MEASURE_LEGS, -1, NULL, A, B), SSM_ERR_SIZE, "N", "hippo negative N");
+    expect(ssm_hippo(SSM_MEASURE_LEGS, INT64_MAX, NULL, A, B), SSM_ERR_SIZE, "N", "hippo N overflow");
+    expect(ssm_discretize(2, -1, 1, A, B, C, D, 0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_SIZE, "m", "discretize negative m");
+    expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam, NULL, &dt1, 3, 0, out, NULL), SSM_ERR_SIZE, "dt_count", "diag dt_count");
+    expect(ssm_hippo(SSM_MEASURE_FOUT, 4, NULL, A, B), SSM_ERR_SIZE, "odd", "FouT with even N");
+
+    /* Allocation limit: N so large the work would exceed it (nothing is allocated). */
+    expect(ssm_hippo(SSM_MEASURE_LEGS, (int64_t)1 << 24, NULL, A, B), SSM_ERR_MEMORY, "allocation limit", "hippo huge N");
+    expect(ssm_expm((int64_t)1 << 20, A, Ad), SSM_ERR_MEMORY, "allocation limit", "expm huge n");
+    expect(ssm_set_allocation_limit(0), SSM_ERR_VALUE, "bytes", "limit zero");
+    if (ssm_set_allocation_limit(1000) == SSM_OK) {
+        expect(ssm_expm(64, A, Ad), SSM_ERR_MEMORY, "allocation limit", "expm over a small limit");
+        ssm_set_allocation_limit((int64_t)4 << 30);
+    }
+
+    /* NaN / Inf in matrices and steps; dt ≤ 0. */
+    double Anan[4] = {-1, NAN, 0, -2}, Ainf[4] = {-1, 0, INFINITY, -2};
+    expect(ssm_expm(2, Anan, Ad), SSM_ERR_VALUE, "M[0, 1]", "expm NaN");
+    expect(ssm_discretize(2, 1, 1, Ainf, B, C, D, 0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "A", "discretize Inf in A");
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, NAN, NULL, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "dt", "discretize NaN dt");
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.0, NULL, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "dt", "discretize dt = 0");
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, -0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "dt", "discretize dt < 0");
+    double bad_dt = -1;
+    expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam, NULL, &bad_dt, 1, 0, out, NULL), SSM_ERR_VALUE, "dt", "diag dt < 0");
+    ssm_complex_t lam_nan[2] = {{NAN, 0}, {-1, 0}};
+    expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam_nan, NULL, &dt1, 1, 0, out, NULL), SSM_ERR_VALUE, "lambda", "diag NaN lambda");
+    ssm_hippo_options_t hopt;
+    ssm_hippo_options_default(&hopt);
+    hopt.theta = -1;
+    expect(ssm_hippo(SSM_MEASURE_LEGT, 2, &hopt, A, B), SSM_ERR_VALUE, "theta", "hippo theta < 0");
+
+    /* Unknown measure, method, convention; bad alpha; uninitialized options; unsupported. */
+    expect(ssm_hippo(99, 2, NULL, A, B), SSM_ERR_VALUE, "measure", "unknown measure");
+    expect(ssm_measure_from_name("legx", &code), SSM_ERR_VALUE, "legx", "unknown measure name");
+    expect(ssm_method_from_name("rk4", &code), SSM_ERR_VALUE, "rk4", "unknown method name");
+    ssm_discretize_options_t dopt;
+    ssm_discretize_options_default(&dopt);
+    dopt.method = 42;
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.1, &dopt, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "method", "unknown method");
+    ssm_discretize_options_default(&dopt);
+    dopt.method = SSM_METHOD_GBT;
+    dopt.alpha = 1.5;
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.1, &dopt, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "alpha", "alpha > 1");
+    ssm_discretize_options_default(&dopt);
+    dopt.convention = 7;
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.1, &dopt, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "convention", "unknown convention");
+    ssm_discretize_options_default(&dopt);
+    dopt.size = 3;
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.1, &dopt, Ad, Bd, Cd, Dd), SSM_ERR_VALUE, "size", "uninitialized options");
+    ssm_discretize_options_default(&dopt);
+    dopt.method = SSM_METHOD_ZOH_A_EULER_B;
+    expect(ssm_discretize(2, 1, 1, A, B, C, D, 0.1, &dopt, Ad, Bd, Cd, Dd), SSM_ERR_UNSUPPORTED, "diagonal", "dense zoh_a_euler_b");
+    int64_t rank;
+    expect(ssm_hippo_rank(SSM_MEASURE_LMU, &rank), SSM_ERR_UNSUPPORTED, "LMU", "LMU rank");
+    expect(ssm_hippo_rank_correction(SSM_MEASURE_LMU, 2, NULL, P), SSM_ERR_UNSUPPORTED, "LMU", "LMU rank correction");
+    expect(ssm_discretize_diag(SSM_METHOD_FOH, 1, 2, lam, NULL, &dt1, 1, 0, out, bout), SSM_ERR_UNSUPPORTED, "foh", "diag foh");
+
+    /* Numerical outcome: I - dt·A singular for backward differences at dt = 1, A = I. */
+    double I2[4] = {1, 0, 0, 1};
+    ssm_discretize_options_default(&dopt);
+    dopt.method = SSM_METHOD_BACKWARD_DIFF;
+    expect(ssm_discretize(2, 1, 1, I2, B, C, D, 1.0, &dopt, Ad, Bd, Cd, Dd), SSM_SINGULAR, "singular", "singular");
+
+    printf("bad_inputs: %d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,148 @@
+"""Command line: ``python -m ssmkit {demo,version}``.
+
+``demo``     prints the spectra of the HiPPO matrices, the check that each rank correction makes
+             A + PᵀP normal, and a table comparing discretization methods (and scipy, if present).
+``version``  prints the package and library versions and where the library was loaded from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import numpy as np
+
+WIDTH = 78
+
+
+def _rule(title: str, char: str = "=") -> str:
+    return f"{title}\n{char * min(len(title), WIDTH)}"
+
+
+def _format_eigenvalues(values: np.ndarray, indent: str = "  ") -> list[str]:
+    """Eigenvalues as wrapped text (real ones without an imaginary part)."""
+    values = np.asarray(values)
+    order = np.lexsort((values.imag, values.real))
+    items = []
+    for z in values[order]:
+        if abs(z.imag) <= 1e-12 * max(1.0, abs(z)):
+            items.append(f"{z.real:.4g}")
+        else:
+            items.append(f"{z.real:.4g}{z.imag:+.4g}j")
+    lines, line = [], indent
+    for item in items:
+        if len(line) + len(item) + 2 > WIDTH and line.strip():
+            lines.append(line.rstrip())
+            line = indent
+        line += item + "  "
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _demo_hippo(N: int) -> None:
+    import ssmkit
+
+    print(_rule("HiPPO matrices (paper convention, theta = 1)"))
+    print("Eigenvalues of A, and the normal part S = A + P^T P of the rank")
+    print("correction P: S + S^T should be 2c I with c = mean(diag S).")
+    print()
+    for measure, label in (("legs", "LegS"), ("legt", "LegT"), ("lagt", "LagT"),
+                           ("fout", "FouT")):
+        n = N if measure != "fout" or N % 2 == 1 else N + 1  # FouT needs N odd
+        A, B = ssmkit.hippo(measure, n)
+        P = ssmkit.rank_correction(measure, n)
+        print(f"{label}, N = {n}: eigenvalues of A")
+        for line in _format_eigenvalues(np.linalg.eigvals(A)):
+            print(line)
+        S = A + P.T @ P
+        c = float(np.mean(np.diag(S)))
+        residual = float(np.max(np.abs(S + S.T - 2 * c * np.eye(n))))
+        print(f"  rank r = {P.shape[0]}; c = {c:.4g}; "
+              f"max|S + S^T - 2cI| = {residual:.2e}")
+        print()
+
+
+def _demo_discretize(N: int) -> None:
+    import ssmkit
+
+    try:
+        from scipy.signal import cont2discrete
+    except ImportError:
+        cont2discrete = None
+
+    A, B = ssmkit.hippo("legs", N)
+    B = B[:, None]
+    C = np.ones((1, N)) / N
+    D = np.zeros((1, 1))
+    methods = ("zoh", "foh", "bilinear", "euler", "backward_diff", "impulse")
+    print(_rule(f"Discretization of LegS, N = {N}, m = p = 1 (scipy convention)"))
+    print("rho = spectral radius of Ad; dZOH = max|Ad - Ad(zoh)|;")
+    if cont2discrete is None:
+        print("scipy is not installed: no comparison with scipy.signal.cont2discrete.")
+    else:
+        print("dScipy = max abs difference of (Ad, Bd, Cd, Dd) to")
+        print("scipy.signal.cont2discrete on the same system.")
+    print()
+    header = f"{'dt':>8}  {'method':<14}{'rho(Ad)':>12}{'dZOH':>12}"
+    if cont2discrete is not None:
+        header += f"{'dScipy':>12}"
+    print(header)
+    print("-" * len(header))
+    for dt in (1e-3, 1e-2, 1e-1):
+        Ad_zoh = ssmkit.discretize(A, B, C, D, dt, method="zoh")[0]
+        for method in methods:
+            ours = ssmkit.discretize(A, B, C, D, dt, method=method)
+            rho = float(np.max(np.abs(np.linalg.eigvals(ours[0]))))
+            line = (f"{dt:>8.0e}  {method:<14}{rho:>12.6f}"
+                    f"{float(np.max(np.abs(ours[0] - Ad_zoh))):>12.2e}")
+            if cont2discrete is not None:
+                theirs = cont2discrete((A, B, C, D), dt, method=method)[:4]
+                diff = max(float(np.max(np.abs(a - b))) for a, b in zip(ours, theirs))
+                line += f"{diff:>12.2e}"
+            print(line)
+        print()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import ssmkit
+
+    print(f"SSMKit {ssmkit.__version__} (library {ssmkit.library_version()})")
+    print()
+    _demo_hippo(args.N)
+    _demo_discretize(args.dense_N)
+    return 0
+
+
+def _version(args: argparse.Namespace) -> int:
+    import ssmkit
+
+    print(f"ssmkit {ssmkit.__version__}")
+    print(f"libssmkit {ssmkit.library_version()} ({ssmkit.library_path()})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ssmkit", description="SSMKit: state space model numerics.")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+    demo = commands.add_parser("demo", help="HiPPO spectra and a discretization comparison")
+    demo.add_argument("--N", type=int, default=8, help="HiPPO state size (default 8)")
+    demo.add_argument("--dense-N", type=int, default=16,
+                      help="state size of the discretized LegS system (default 16)")
+    demo.set_defaults(run=_demo)
+    version = commands.add_parser("version", help="package and library versions")
+    version.set_defaults(run=_version)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except ImportError as error:  # the library was not found: say how to build it
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

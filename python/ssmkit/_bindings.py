@@ -1,0 +1,194 @@
+"""ctypes declarations of every function in ``include/ssmkit.h``.
+
+Each function gets ``argtypes`` and ``restype`` here, with its C prototype in a comment above it;
+nothing in the package calls a C function that is not declared in this module. Array arguments are
+``numpy.ctypeslib.ndpointer`` types (C-contiguous and aligned; outputs also writeable) that also
+accept ``None``, which passes NULL: the library itself reports a NULL it does not allow
+(``SSM_ERR_NULL``), and the tests rely on being able to pass one.
+
+``lib`` is the loaded library; ``PROTOTYPES`` maps each function name to ``(restype, argtypes)``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from ctypes import POINTER, c_char_p, c_double, c_int32, c_int64
+
+import numpy as np
+from numpy.ctypeslib import ndpointer
+
+from ._lib import load_library
+
+__all__ = [
+    "lib",
+    "library_path",
+    "PROTOTYPES",
+    "ssm_complex_t",
+    "ssm_hippo_options_t",
+    "ssm_discretize_options_t",
+]
+
+lib, library_path = load_library()
+
+# ---------------------------------------------------------------------------------------------
+# Constants (the header's #defines and enums)
+# ---------------------------------------------------------------------------------------------
+
+SSM_OK = 0
+SSM_ERR_NULL = -1
+SSM_ERR_SIZE = -2
+SSM_ERR_VALUE = -3
+SSM_ERR_UNSUPPORTED = -4
+SSM_ERR_MEMORY = -5
+SSM_ERR_INTERNAL = -6
+SSM_NOT_CONVERGED = 1
+SSM_SINGULAR = 2
+SSM_UNSTABLE = 3
+
+SSM_MEASURE_LEGS, SSM_MEASURE_LEGT, SSM_MEASURE_LMU, SSM_MEASURE_LAGT, SSM_MEASURE_FOUT = range(5)
+SSM_CONVENTION_PAPER, SSM_CONVENTION_S4 = 0, 1
+(SSM_METHOD_ZOH, SSM_METHOD_FOH, SSM_METHOD_GBT, SSM_METHOD_BILINEAR, SSM_METHOD_EULER,
+ SSM_METHOD_BACKWARD_DIFF, SSM_METHOD_IMPULSE, SSM_METHOD_ZOH_A_EULER_B) = range(8)
+SSM_OUTPUT_SCIPY, SSM_OUTPUT_STATE_ONLY = 0, 1
+
+# ---------------------------------------------------------------------------------------------
+# Structs (field order and types exactly as in the header; the size field first)
+# ---------------------------------------------------------------------------------------------
+
+
+class ssm_complex_t(ctypes.Structure):
+    """``typedef struct { double re; double im; } ssm_complex_t;`` (layout of complex128)."""
+
+    _fields_ = [("re", c_double), ("im", c_double)]
+
+
+class ssm_hippo_options_t(ctypes.Structure):
+    """``typedef struct { int64_t size; double theta; int32_t convention; } ssm_hippo_options_t;``"""
+
+    _fields_ = [("size", c_int64), ("theta", c_double), ("convention", c_int32)]
+
+
+class ssm_discretize_options_t(ctypes.Structure):
+    """``typedef struct { int64_t size; int32_t method; double alpha; int32_t convention; }
+    ssm_discretize_options_t;``"""
+
+    _fields_ = [("size", c_int64), ("method", c_int32), ("alpha", c_double),
+                ("convention", c_int32)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Array pointer types
+# ---------------------------------------------------------------------------------------------
+
+
+def _nullable(dtype, flags: str):
+    """An ndpointer type for ``dtype``/``flags`` that also accepts ``None`` (passed as NULL)."""
+    base = ndpointer(dtype=dtype, flags=flags)
+
+    def from_param(cls, obj):
+        if obj is None:
+            return None
+        return base.from_param(obj)
+
+    return type(f"{base.__name__}_or_NULL", (base,), {"from_param": classmethod(from_param)})
+
+
+_IN = "C_CONTIGUOUS,ALIGNED"
+_OUT = "C_CONTIGUOUS,ALIGNED,WRITEABLE"
+
+#: const double *
+f64_in = _nullable(np.float64, _IN)
+#: double *
+f64_out = _nullable(np.float64, _OUT)
+#: const ssm_complex_t *  (numpy complex128 has the same layout)
+c128_in = _nullable(np.complex128, _IN)
+#: ssm_complex_t *
+c128_out = _nullable(np.complex128, _OUT)
+
+# ---------------------------------------------------------------------------------------------
+# Function declarations
+# ---------------------------------------------------------------------------------------------
+
+PROTOTYPES: dict[str, tuple[object, list]] = {}
+
+
+def _declare(name: str, restype, argtypes: list) -> None:
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = argtypes
+    PROTOTYPES[name] = (restype, argtypes)
+
+
+# --- Versions ---
+
+# int32_t ssm_version_number(void);
+_declare("ssm_version_number", c_int32, [])
+# const char *ssm_version_string(void);
+_declare("ssm_version_string", c_char_p, [])
+
+# --- Status codes and errors ---
+
+# const char *ssm_status_string(int32_t status);
+_declare("ssm_status_string", c_char_p, [c_int32])
+# const char *ssm_last_error(void);
+_declare("ssm_last_error", c_char_p, [])
+# int32_t ssm_set_allocation_limit(int64_t bytes);
+_declare("ssm_set_allocation_limit", c_int32, [c_int64])
+# int64_t ssm_allocation_limit(void);
+_declare("ssm_allocation_limit", c_int64, [])
+
+# --- Linear algebra ---
+
+# int32_t ssm_expm(int64_t n, const double *M, double *out);
+_declare("ssm_expm", c_int32, [c_int64, f64_in, f64_out])
+# int32_t ssm_expm_complex(int64_t n, const ssm_complex_t *M, ssm_complex_t *out);
+_declare("ssm_expm_complex", c_int32, [c_int64, c128_in, c128_out])
+
+# --- HiPPO matrices ---
+
+# int32_t ssm_hippo_options_default(ssm_hippo_options_t *options);
+_declare("ssm_hippo_options_default", c_int32, [POINTER(ssm_hippo_options_t)])
+# int32_t ssm_measure_from_name(const char *name, int32_t *measure);
+_declare("ssm_measure_from_name", c_int32, [c_char_p, POINTER(c_int32)])
+# int32_t ssm_hippo(int32_t measure, int64_t N, const ssm_hippo_options_t *options, double *A,
+#                   double *B);
+_declare("ssm_hippo", c_int32,
+         [c_int32, c_int64, POINTER(ssm_hippo_options_t), f64_out, f64_out])
+# int32_t ssm_hippo_rank(int32_t measure, int64_t *rank);
+_declare("ssm_hippo_rank", c_int32, [c_int32, POINTER(c_int64)])
+# int32_t ssm_hippo_rank_correction(int32_t measure, int64_t N,
+#                                   const ssm_hippo_options_t *options, double *P);
+_declare("ssm_hippo_rank_correction", c_int32,
+         [c_int32, c_int64, POINTER(ssm_hippo_options_t), f64_out])
+
+# --- Discretization ---
+
+# int32_t ssm_discretize_options_default(ssm_discretize_options_t *options);
+_declare("ssm_discretize_options_default", c_int32, [POINTER(ssm_discretize_options_t)])
+# int32_t ssm_method_from_name(const char *name, int32_t *method);
+_declare("ssm_method_from_name", c_int32, [c_char_p, POINTER(c_int32)])
+# int32_t ssm_discretize(int64_t n, int64_t m, int64_t p, const double *A, const double *B,
+#                        const double *C, const double *D, double dt,
+#                        const ssm_discretize_options_t *options, double *Ad, double *Bd,
+#                        double *Cd, double *Dd);
+_declare("ssm_discretize", c_int32,
+         [c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_in, c_double,
+          POINTER(ssm_discretize_options_t), f64_out, f64_out, f64_out, f64_out])
+# int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_complex_t *lambda,
+#                             const ssm_complex_t *B, const double *dt, int64_t dt_count,
+#                             double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);
+_declare("ssm_discretize_diag", c_int32,
+         [c_int32, c_int64, c_int64, c128_in, c128_in, f64_in, c_int64, c_double,
+          c128_out, c128_out])
+
+
+def last_error() -> str:
+    """``ssm_last_error()`` decoded (the calling thread's last failure message)."""
+    raw = lib.ssm_last_error()
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def status_string(code: int) -> str:
+    """``ssm_status_string(code)`` decoded."""
+    raw = lib.ssm_status_string(int(code))
+    return raw.decode("utf-8", "replace") if raw else "unknown status"
