@@ -7,6 +7,9 @@ bash scripts/setup.sh
 
 echo "== SwiftPM: build and test"
 swift build --build-tests
+# SwiftPM names the file libssmkit.so; its soname is libssmkit.so.0 (as CMake's build): link it.
+ln -sf libssmkit.so .build/debug/libssmkit.so.0
+bash scripts/check_exports.sh .build/debug/libssmkit.so
 swift test --skip-build
 
 echo "== CMake + CTest"
