@@ -29,15 +29,6 @@ def system(N, m, p, kind, seed, proper=False):
     return A, B, C, D
 
 
-def tolerance(method, A, dt):
-    # 1e-12 relative for everything except GBT-family results on stiff systems: those are solves
-    # with I − α dt A, whose condition number (up to ~1 + α dt ‖A‖ ≈ 1e2 for LegS N=256, dt=0.5)
-    # multiplies the rounding difference of two different LU implementations.
-    if method in ("zoh", "foh", "impulse"):
-        return 1e-12
-    return 1e-12 * max(1.0, np.linalg.cond(np.eye(len(A)) - 0.5 * dt * A))
-
-
 @pytest.mark.parametrize("N", SIZES)
 @pytest.mark.parametrize("method,alpha", METHODS, ids=[f"{m}-{a}" for m, a in METHODS])
 @pytest.mark.parametrize("kind", ["random", "legs"])
@@ -47,7 +38,9 @@ def test_against_scipy(N, method, alpha, kind):
         ours = ssmkit.discretize(A, B, C if p else None, D if p else None, dt, method=method,
                                  alpha=alpha)
         theirs = cont2discrete((A, B, C, D), dt, method=method, alpha=alpha)[:4]
-        tol = tolerance(method, A, dt)
+        # 1e-12 relative for every method and matrix (measured worst: 3.3e-13 for FOH on LegS
+        # N=256, dt=0.5, where exp has ‖M‖₁ ≈ 2e4; GBT-family ≤ 6e-15).
+        tol = 1e-12
         for name, x, y in zip(("Ad", "Bd", "Cd", "Dd"), ours, theirs):
             assert x.shape == y.shape and x.dtype == np.float64, (name, x.shape, y.shape)
             assert_rel(x, y, tol, f"{method} alpha={alpha} N={N} m={m} p={p} dt={dt} {name}")

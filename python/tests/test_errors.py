@@ -268,7 +268,6 @@ def test_non_finite_raw(bad):
     out = np.empty((2, 2))
     assert b.lib.ssm_expm(2, M, out) == b.SSM_ERR_VALUE
     assert b.lib.ssm_expm_complex(2, M.astype(complex), out.astype(complex)) == b.SSM_ERR_VALUE
-    one = np.ones((2, 1))
     for i in range(4):
         args = [A2.copy(), B2.copy(), C2.copy(), D2.copy()]
         args[i].flat[0] = bad
@@ -288,7 +287,6 @@ def test_non_finite_raw(bad):
     assert b.lib.ssm_hippo(1, 3, ctypes.byref(opt), np.empty((3, 3)), np.empty(3)) == \
         b.SSM_ERR_VALUE
     assert "theta" in b.last_error() or "θ" in b.last_error()
-    del one
 
 
 # --- steps -------------------------------------------------------------------------------------
@@ -359,7 +357,7 @@ def test_unknown_enum_values_raw():
                                 *out) == b.SSM_ERR_VALUE
     assert "convention" in b.last_error()
     x = np.empty(1, complex)
-    assert b.lib.ssm_discretize_diag(-1, 1, 1, x * 0 - 1, None, np.array([0.1]), 1, 0.5, x,
+    assert b.lib.ssm_discretize_diag(-1, 1, 1, np.array([-1 + 0j]), None, np.array([0.1]), 1, 0.5, x,
                                      None) == b.SSM_ERR_VALUE
     code = ctypes.c_int32(-7)
     assert b.lib.ssm_measure_from_name(b"LEGT", ctypes.byref(code)) == 0 and code.value == 1

@@ -39,7 +39,11 @@ def test_random_complex(N):
 def test_hippo_legs_scaled(N, dt):
     A, _ = ssmkit.hippo("legs", N)
     X = ssmkit.expm(A * dt)
-    assert fro_rel(X, scipy.linalg.expm(A * dt)) <= 1e-12
+    # 1e-12, except N = 512, dt = 0.1 (‖M‖₁ = 1.7e4, eigenvector condition far beyond 1e20):
+    # there scipy itself is off. Against a 24-term Taylor + 17 squarings reference in 80-bit long
+    # double, ssmkit's error was 8.6e-14 and scipy's 2.9e-12, so the comparison allows 1e-11.
+    tol = 1e-11 if np.linalg.norm(A * dt, 1) > 1e4 else 1e-12
+    assert fro_rel(X, scipy.linalg.expm(A * dt)) <= tol
 
 
 @pytest.mark.parametrize("N", [7, 64, 256])
@@ -64,13 +68,12 @@ def test_large_norm(N, scale):
 
 
 def test_large_norm_nonnormal():
-    # A LegS matrix with a large step, ‖M‖₁ in the thousands: strongly non-normal (eigenvector
-    # condition ≈ 1e20 at N = 64). The rounding of both implementations is amplified by the
-    # condition of exp at M, so compare with 1e-10 relative (Frobenius) instead of 1e-12.
+    # A LegS matrix with a large step, ‖M‖₁ = 2.6e3 and 2.1e4: strongly non-normal (eigenvector
+    # condition ≈ 4e20 at N = 64) and many squarings; measured differences 2e-14 and 1.6e-13.
     for N, dt in [(64, 1.0), (256, 0.5)]:
         A, _ = ssmkit.hippo("legs", N)
         M = A * dt
-        assert fro_rel(ssmkit.expm(M), scipy.linalg.expm(M)) <= 1e-10
+        assert fro_rel(ssmkit.expm(M), scipy.linalg.expm(M)) <= 1e-12
 
 
 def test_exact_cases():
