@@ -146,6 +146,118 @@ import Testing
         }
     }
 
+    /// A random n×n matrix with only its `lower` (or upper) triangle, scaled so ‖·‖ ~ s.
+    private func randomTriangular(_ n: Int, lower: Bool, scale s: Double, seed: UInt64) -> RealMatrix {
+        var a = randomMatrix(n, n, scale: s / Double(n).squareRoot(), seed: seed)
+        for i in 0..<n { for j in 0..<n where lower ? j > i : j < i { a[i, j] = 0 } }
+        return a
+    }
+
+    @Test func triangleDetection() {
+        let n = 5, w = 7
+        var x = [Double](repeating: 0, count: n * w)
+        for i in 0..<n { x[i * w + i] = 1; x[i * w + n] = 3; x[i * w + n + 1] = -2 }   // extra columns ignored
+        #expect(x.withUnsafeBufferPointer { triangleOf($0.baseAddress!, n: n, ld: w) } == .lower)   // diagonal
+        x[3 * w + 1] = 0.5
+        #expect(x.withUnsafeBufferPointer { triangleOf($0.baseAddress!, n: n, ld: w) } == .lower)
+        x[3 * w + 1] = 0; x[1 * w + 4] = -0.5
+        #expect(x.withUnsafeBufferPointer { triangleOf($0.baseAddress!, n: n, ld: w) } == .upper)
+        x[4 * w + 0] = 2
+        #expect(x.withUnsafeBufferPointer { triangleOf($0.baseAddress!, n: n, ld: w) } == nil)
+        #expect(triangleOf([7.0], n: 1, ld: 1) == .lower)
+    }
+
+    @Test(arguments: [5, 40, 100, 200])
+    func triangularPathEqualsGeneralPath(n: Int) throws {
+        // Blocked triangular products and substitution (several blocks, ragged last block at 100
+        // and 200) against gemm + LU, for upper and lower, plain and zoh tops, degrees 3…13 with
+        // squarings. Both are backward stable on well-conditioned inputs: 1e-13.
+        for lower in [true, false] {
+            for (k, s) in [1e-3, 0.2, 2.0, 12.0].enumerated() {
+                let f = randomTriangular(n, lower: lower, scale: s, seed: UInt64(n * 10 + k))
+                for m in [0, 2] {
+                    let g = randomMatrix(n, m, scale: s, seed: UInt64(n + k))
+                    var fast = [Double](), general = [Double]()
+                    for i in 0..<n { fast += f.elements[(i * n)..<(i * n + n)] + g.elements[(i * m)..<(i * m + m)] }
+                    general = fast
+                    let c1 = try expmTopBlock(&fast, n: n, extra: m)
+                    let c2 = try expmTopBlock(&general, n: n, extra: m, allowTriangular: false)
+                    #expect(c1 == c2)
+                    let error = relativeError(fast, general)
+                    #expect(error < 1e-13, "n \(n) lower \(lower) scale \(s) m \(m): \(error)")
+                    // The result keeps the triangle exactly.
+                    for i in 0..<n { for j in 0..<n where lower ? j > i : j < i { #expect(fast[i * (n + m) + j] == 0) } }
+                }
+            }
+        }
+        // Complex lower triangular, through the public API (exact diagonal included).
+        let re = randomTriangular(n, lower: true, scale: 3, seed: 77), im = randomTriangular(n, lower: true, scale: 3, seed: 78)
+        var z = ComplexMatrix(rows: n, columns: n, elements: zip(re.elements, im.elements).map { Complex($0, $1) })
+        let fast = try expm(z).elements
+        var general = z.elements
+        try expmTopBlock(&general, n: n, extra: 0, allowTriangular: false)
+        #expect(relativeError(fast, general) < 1e-13)
+        z.elements[n - 1] = Complex(1e-3, 0)   // no longer triangular
+        #expect(try expm(z).elements.count == n * n)
+    }
+
+    @Test func triangularExactDiagonal() throws {
+        // With squarings, expm recomputes the diagonal and first off-diagonal of a triangular matrix
+        // exactly as scipy does: the diagonal is exp of the diagonal, bit for bit.
+        for lower in [true, false] {
+            let a = randomTriangular(60, lower: lower, scale: 20, seed: 9)
+            let e = try expm(a)
+            for i in 0..<60 { #expect(e[i, i] == Double.exp(a[i, i])) }
+            for i in 0..<59 {
+                let (r, c) = lower ? (i + 1, i) : (i, i + 1)
+                let d = a[i + 1, i + 1] - a[i, i]
+                let expected = (Double.exp(a[i + 1, i + 1]) - Double.exp(a[i, i])) / d * a[r, c]
+                #expect(Swift.abs(e[r, c] - expected) <= 1e-15 * Swift.abs(expected) + 1e-300)
+            }
+            var general = a.elements
+            try expmTopBlock(&general, n: 60, extra: 0, allowTriangular: false)
+            #expect(relativeError(e.elements, general) < 1e-13)
+        }
+    }
+
+    @Test(arguments: [(7, 3), (100, 103), (300, 300)])
+    func blockedSolves(n: Int, cols: Int) {
+        // LU solve through block substitution: residual ‖QX − B‖ / (‖Q‖‖X‖) at rounding level.
+        let q = randomMatrix(n, n, scale: 1, seed: UInt64(n)), b = randomMatrix(n, cols, scale: 1, seed: UInt64(cols + 1))
+        var lu = q.elements, x = b.elements
+        let info = lu.withUnsafeMutableBufferPointer { l in
+            x.withUnsafeMutableBufferPointer { luSolveInPlace(n: n, cols: cols, l.baseAddress!, n, $0.baseAddress!, cols) }
+        }
+        #expect(info == 0)
+        let xm = RealMatrix(rows: n, columns: cols, elements: x)
+        let residual = relativeError(matmul(q, xm), b)
+        #expect(residual < 1e-12, "residual \(residual)")
+        // Triangular right-hand side of the same triangle (the expm Padé solve): X keeps it.
+        for lower in [true, false] {
+            var t = randomTriangular(n, lower: lower, scale: 1, seed: 3)
+            for i in 0..<n { t[i, i] += lower ? 3 : -3 }
+            let rhs = randomTriangular(n, lower: lower, scale: 1, seed: 4)
+            var y = rhs.elements
+            t.elements.withUnsafeBufferPointer { tp in
+                y.withUnsafeMutableBufferPointer {
+                    blockedTriangularSolve(lower ? .lower : .upper, unitDiagonal: false, triangularRHS: true, n: n, cols: n,
+                                           tp.baseAddress!, n, $0.baseAddress!, n)
+                }
+            }
+            #expect(relativeError(matmul(t, RealMatrix(rows: n, columns: n, elements: y)), rhs) < 1e-13)
+        }
+    }
+
+    @Test func concurrentCallsShareScratchSafely() async throws {
+        // The scratch pool is shared: concurrent expm calls of different sizes give the serial results.
+        let inputs = (0..<8).map { randomMatrix(20 + 15 * $0, 20 + 15 * $0, scale: 0.3, seed: UInt64($0)) }
+        let serial = try inputs.map { try expm($0) }
+        try await withThrowingTaskGroup(of: (Int, RealMatrix).self) { group in
+            for _ in 0..<3 { for (i, a) in inputs.enumerated() { group.addTask { (i, try expm(a)) } } }
+            for try await (i, e) in group { #expect(e == serial[i]) }
+        }
+    }
+
     @Test func errors() {
         #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 3, repeating: 0)) } == .value)
         #expect(errorKind { _ = try expm(RealMatrix(rows: 2, columns: 2, elements: [0, .infinity, 0, 0])) } == .value)

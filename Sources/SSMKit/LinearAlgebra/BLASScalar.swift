@@ -27,6 +27,8 @@ protocol BLASScalar: Sendable, Equatable {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func += (a: inout Self, b: Self)
+    static func * (a: Self, b: Self) -> Self
+    static func / (a: Self, b: Self) -> Self
     /// Re(conj(a)·b), the real inner-product term.
     static func realDot(_ a: Self, _ b: Self) -> Double
     /// x/|x|, or 1 for x = 0 (the "sign" of Hager's norm estimator).
@@ -39,6 +41,11 @@ protocol BLASScalar: Sendable, Equatable {
     /// y = op(A) x for row-major A (m×n, lda); op is A, or Aᴴ when `adjoint`.
     static func gemv(adjoint: Bool, _ m: Int, _ n: Int, _ a: UnsafePointer<Self>, _ lda: Int,
                      _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
+    /// Solves op(T) X = B in place for a triangular T (m×m, ldt) and B (m×n, ldb), both row-major;
+    /// op is T, or Tᵀ when `transpose` (no conjugate). Only T's `lower` (or upper) triangle is read;
+    /// with `unitDiagonal` its diagonal is taken as ones.
+    static func trsm(lower: Bool, transpose: Bool, unitDiagonal: Bool, _ m: Int, _ n: Int,
+                     _ t: UnsafePointer<Self>, _ ldt: Int, _ b: UnsafeMutablePointer<Self>, _ ldb: Int)
     /// LU factorization with partial pivoting of a column-major n×n matrix; LAPACK info.
     static func getrf(_ n: Int, _ a: UnsafeMutablePointer<Self>, _ lda: Int,
                       _ ipiv: UnsafeMutablePointer<Int32>) -> Int32
@@ -70,6 +77,13 @@ extension Double: BLASScalar {
         prepareBLAS()
         cblas_dgemv(CblasRowMajor, adjoint ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), 1,
                     a, Int32(lda), x, 1, 0, y, 1)
+    }
+
+    static func trsm(lower: Bool, transpose: Bool, unitDiagonal: Bool, _ m: Int, _ n: Int,
+                     _ t: UnsafePointer<Double>, _ ldt: Int, _ b: UnsafeMutablePointer<Double>, _ ldb: Int) {
+        prepareBLAS()
+        cblas_dtrsm(CblasRowMajor, CblasLeft, lower ? CblasLower : CblasUpper, transpose ? CblasTrans : CblasNoTrans,
+                    unitDiagonal ? CblasUnit : CblasNonUnit, Int32(m), Int32(n), 1, t, Int32(ldt), b, Int32(ldb))
     }
 
     static func getrf(_ n: Int, _ a: UnsafeMutablePointer<Double>, _ lda: Int,
@@ -115,6 +129,14 @@ extension Complex: BLASScalar where RealType == Double {
         var al = Complex<Double>.one, be = Complex<Double>.zero
         cblas_zgemv(CblasRowMajor, adjoint ? CblasConjTrans : CblasNoTrans, Int32(m), Int32(n), &al,
                     a, Int32(lda), x, 1, &be, y, 1)
+    }
+
+    static func trsm(lower: Bool, transpose: Bool, unitDiagonal: Bool, _ m: Int, _ n: Int,
+                     _ t: UnsafePointer<Complex<Double>>, _ ldt: Int, _ b: UnsafeMutablePointer<Complex<Double>>, _ ldb: Int) {
+        prepareBLAS()
+        var one = Complex<Double>.one
+        cblas_ztrsm(CblasRowMajor, CblasLeft, lower ? CblasLower : CblasUpper, transpose ? CblasTrans : CblasNoTrans,
+                    unitDiagonal ? CblasUnit : CblasNonUnit, Int32(m), Int32(n), &one, t, Int32(ldt), b, Int32(ldb))
     }
 
     static func getrf(_ n: Int, _ a: UnsafeMutablePointer<Complex<Double>>, _ lda: Int,

@@ -35,7 +35,7 @@ private func expmSquare<S: BLASScalar>(_ m: Matrix<S>) throws -> Matrix<S> {
         return out
     }
     var top = m.elements
-    try expmTopBlock(&top, n: n, extra: 0)
+    try expmTopBlock(&top, n: n, extra: 0, exactDiagonal: true)
     return Matrix(rows: n, columns: n, elements: top)
 }
 
@@ -54,7 +54,7 @@ private let padeTheta: [Int: Double] = [
 ]
 private let padeErrorCoefficient: [Int: Double] = [
     3: 100800, 5: 10059033600, 7: 4487938430976000, 9: 5.91438478187741184e21,
-    13: 113250775606021113483283660800000000,
+    13: 1.1325077560602111e35,  // 113250775606021113483283660800000000 rounded to Double
 ]
 /// Coefficients b_0…b_m of the [m/m] Padé approximant of e^x.
 private let padeCoefficients: [Int: [Double]] = [
@@ -75,8 +75,16 @@ struct ExpmChoice: Equatable { var degree: Int; var squarings: Int }
 
 /// Replaces `top` (n×(n+m), row-major: [F G]) by the first n rows of e^M, M = [[F, G], [0, 0]]:
 /// [e^F, ∫₀¹ e^{Fs} ds·G]. Input must be finite. Throws `.unstable` on overflow.
+///
+/// When F is triangular (upper or lower; HiPPO LegS and LagT are lower), every power, Padé
+/// polynomial and square has F's triangle, so the products skip the zero blocks and the Padé
+/// denominator is solved by substitution instead of LU (`allowTriangular: false` forces the general
+/// path, for tests). `exactDiagonal` (plain matrices only, m = 0) then recomputes the diagonal and the
+/// first off-diagonal exactly after every squaring, as scipy.linalg.expm does for triangular input
+/// (Al-Mohy & Higham 2009, Code Fragment 2.1): more accurate, and it keeps agreement with scipy.
 @discardableResult
-func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int) throws -> ExpmChoice {
+func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int, allowTriangular: Bool = true,
+                                 exactDiagonal: Bool = false) throws -> ExpmChoice {
     let w = n + m, nw = n * w
     precondition(top.count == nw && n >= 1 && m >= 0)
     let norm1 = oneNorm(top, n, w)
@@ -86,17 +94,34 @@ func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int) throws 
         for i in 0..<n { top[i * w + i] = .one }
         return ExpmChoice(degree: 0, squarings: 0)
     }
-    let work = UnsafeMutablePointer<S>.allocate(capacity: 7 * nw)
-    defer { work.deallocate() }
-    // Every buffer is written (gemm with beta = 0, combine) before it is read.
-    work.initialize(repeating: .zero, count: nw)
+    // Seven n×w buffers of S, then n×w Doubles for |T| (AbsolutePowerNorms).
+    let bytes = 7 * nw * MemoryLayout<S>.stride + nw * MemoryLayout<Double>.stride
+    return try withScratch(bytes: bytes) { raw in
+        try padeScalingSquaring(&top, n: n, m: m, norm1: norm1,
+                                work: raw.bindMemory(to: S.self, capacity: 7 * nw),
+                                absScratch: (raw + 7 * nw * MemoryLayout<S>.stride).bindMemory(to: Double.self, capacity: nw),
+                                allowTriangular: allowTriangular, exactDiagonal: exactDiagonal)
+    }
+}
+
+/// The body of `expmTopBlock` on caller-provided scratch memory (`work`: 7·n·w scalars, written
+/// before read; `absScratch`: n·w Doubles).
+private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int, norm1: Double,
+                                                work: UnsafeMutablePointer<S>, absScratch: UnsafeMutablePointer<Double>,
+                                                allowTriangular: Bool, exactDiagonal: Bool) throws -> ExpmChoice {
+    let w = n + m, nw = n * w
     let T = work, A2 = work + nw, A4 = work + 2 * nw, A6 = work + 3 * nw
     let P1 = work + 4 * nw, P2 = work + 5 * nw, P3 = work + 6 * nw
     top.withUnsafeBufferPointer { T.update(from: $0.baseAddress!, count: nw) }
 
+    let triangle = allowTriangular ? triangleOf(T, n: n, ld: w) : nil
     /// out = X·Y for tops X, Y (X's leading n×n block times Y).
     func mul(_ x: UnsafeMutablePointer<S>, _ y: UnsafeMutablePointer<S>, _ out: UnsafeMutablePointer<S>) {
-        S.gemm(n, w, n, alpha: 1, x, w, y, w, beta: 0, out, w)
+        if let triangle {
+            triangularProduct(triangle, n: n, w: w, x, y, out)
+        } else {
+            S.gemm(n, w, n, alpha: 1, x, w, y, w, beta: 0, out, w)
+        }
     }
     func norm(_ x: UnsafeMutablePointer<S>) -> Double {
         oneNorm(UnsafeBufferPointer(start: x, count: nw), n, w)
@@ -121,7 +146,7 @@ func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int) throws 
     mul(A2, A2, A4)
     mul(A4, A2, A6)
     let d4 = Double.pow(norm(A4), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
-    var absPowers = AbsolutePowerNorms(T, n, w)
+    var absPowers = AbsolutePowerNorms(T, n, w, scratch: absScratch)
     /// ℓ_m of Al-Mohy & Higham: extra squarings the backward-error bound asks for, at scaling 2^-s.
     func ell(_ degree: Int, _ s: Int) -> Int {
         let p = 2 * degree + 1
@@ -192,32 +217,50 @@ func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int) throws 
         U = P2; V = P1
     }
     for i in 0..<n { V[i * w + i] += S(real: b[0]) }
-    // Q = V − U (top block; its bottom-right is b0·I), P = V + U in place of V.
-    for k in 0..<nw { let u = U[k], v = V[k]; Q[k] = v - u; V[k] = v + u }
-    // R12 = Q11⁻¹ (P12 − Q12) = Q11⁻¹ · 2U12, solved as a column-major n×m right-hand side.
-    var rhs = [S](repeating: .zero, count: n * m)
-    for i in 0..<n { for j in 0..<m { rhs[i + j * n] = U[i * w + n + j].scaled(2) } }
-    var ipiv = [Int32](repeating: 0, count: n)
-    let info: Int32 = ipiv.withUnsafeMutableBufferPointer { pp in
-        let f = S.getrf(n, Q, w, pp.baseAddress!)
-        if f != 0 { return f }
-        let g = S.getrs(transpose: false, n, n, Q, w, pp.baseAddress!, V, w)   // R11 (transposed identity)
-        if g != 0 || m == 0 { return g }
-        return rhs.withUnsafeMutableBufferPointer {
-            S.getrs(transpose: true, n, m, Q, w, pp.baseAddress!, $0.baseAddress!, n)
+    // R = Q⁻¹P with Q = V − U, P = V + U; its top is [R11, R12] with R12 = Q11⁻¹ (P12 − Q12) = Q11⁻¹·2U12
+    // (the bottom rows of P and Q are both [0, b0·I]). One solve with n + m right-hand sides, in V.
+    for i in 0..<n {
+        for j in 0..<n { let k = i * w + j, u = U[k], v = V[k]; Q[k] = v - u; V[k] = v + u }
+        for j in n..<w { V[i * w + j] = U[i * w + j].scaled(2) }
+    }
+    if let triangle {
+        for i in 0..<n where Q[i * w + i] == .zero {
+            throw SSMError(.unstable, "expm: the Padé denominator is singular (zero pivot \(i + 1))")
+        }
+        blockedTriangularSolve(triangle, unitDiagonal: false, triangularRHS: true, n: n, cols: w, Q, w, V, w)
+    } else {
+        let info = luSolveInPlace(n: n, cols: w, Q, w, V, w)
+        if info != 0 {
+            throw SSMError(.unstable, "expm: the Padé denominator is singular (LAPACK info \(info))")
         }
     }
-    if info != 0 {
-        throw SSMError(.unstable, "expm: the Padé denominator is singular (LAPACK info \(info))")
+
+    // Exact diagonal and first off-diagonal of e^(2^-i F) for triangular F (scipy's Code Fragment 2.1).
+    let fixDiagonal = exactDiagonal && m == 0 && s > 0 && triangle != nil && n > 1
+    let diagonal = fixDiagonal ? (0..<n).map { top[$0 * w + $0] } : []
+    let offset = triangle == .lower ? w : 1   // (i+1, i) below the diagonal, (i, i+1) above
+    let offDiagonal = fixDiagonal ? (0..<(n - 1)).map { top[$0 * (w + 1) + offset] } : []
+    func setExactDiagonal(_ r: UnsafeMutablePointer<S>, scaleExponent i: Int, offDiagonalToo: Bool) {
+        let f = Double(sign: .plus, exponent: -i, significand: 1)
+        let e = diagonal.map { $0.scaled(f).exponential }
+        for k in 0..<n { r[k * (w + 1)] = e[k] }
+        guard offDiagonalToo else { return }
+        for k in 0..<(n - 1) {
+            let l0 = diagonal[k].scaled(f), l1 = diagonal[k + 1].scaled(f), dl = l1 - l0
+            // (e^l1 − e^l0)/(l1 − l0), or e^l0 for equal eigenvalues (Higham's (10.42), as scipy).
+            let divided = dl == .zero ? e[k] : (e[k + 1] - e[k]) / dl
+            r[k * (w + 1) + offset] = divided * offDiagonal[k].scaled(f)
+        }
     }
-    for i in 0..<n { for j in 0..<m { V[i * w + n + j] = rhs[i + j * n] } }
 
     // Squaring: [[X, Y], [0, I]]² = [[X², XY + Y], [0, I]].
     var R = V, spare = U
-    for _ in 0..<s {
+    if fixDiagonal { setExactDiagonal(R, scaleExponent: s, offDiagonalToo: false) }
+    for step in 0..<s {
         mul(R, R, spare)
         if m > 0 { for i in 0..<n { for j in n..<w { spare[i * w + j] += R[i * w + j] } } }
         swap(&R, &spare)
+        if fixDiagonal { setExactDiagonal(R, scaleExponent: s - 1 - step, offDiagonalToo: true) }
         if !(0..<nw).allSatisfy({ R[$0].isFiniteValue }) { break }
     }
     top.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: R, count: nw) }
@@ -252,25 +295,25 @@ private func accumulate<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: 
 /// rescaled at every step so huge norms do not overflow.
 private struct AbsolutePowerNorms {
     let n: Int, w: Int
-    var absTop: [Double]
+    let absTop: UnsafeMutablePointer<Double>
     var v: [Double]
     var log2Scale = 0.0
     var power = 0
 
-    init<S: BLASScalar>(_ top: UnsafeMutablePointer<S>, _ n: Int, _ w: Int) {
+    /// `scratch` (n·w Doubles) receives |top| and must outlive the value.
+    init<S: BLASScalar>(_ top: UnsafeMutablePointer<S>, _ n: Int, _ w: Int, scratch: UnsafeMutablePointer<Double>) {
         self.n = n; self.w = w
-        absTop = (0..<(n * w)).map { top[$0].modulus }
+        absTop = scratch
+        for k in 0..<(n * w) { scratch[k] = top[k].modulus }
         v = [Double](repeating: 1, count: w)
     }
 
     mutating func log2Norm(power p: Int) -> Double {
         var next = [Double](repeating: 0, count: w)
         while power < p {
-            absTop.withUnsafeBufferPointer { a in
-                v.withUnsafeBufferPointer { x in
-                    // next = |T|ᵀ v_top (only the first n entries of v meet non-zero rows).
-                    Double.gemv(adjoint: true, n, w, a.baseAddress!, w, x.baseAddress!, &next)
-                }
+            v.withUnsafeBufferPointer { x in
+                // next = |T|ᵀ v_top (only the first n entries of v meet non-zero rows).
+                Double.gemv(adjoint: true, n, w, absTop, w, x.baseAddress!, &next)
             }
             let mx = next.max() ?? 0
             if mx == 0 { return -.infinity }
