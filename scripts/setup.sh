@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what SSMKit needs on a fresh Debian machine (only what is missing):
-#   Debian: cmake ninja-build libopenblas-dev liblapacke-dev libpython3-dev python3-numpy python3-scipy
+#   Debian: cmake ninja-build pkg-config libopenblas-dev liblapacke-dev libpython3-dev python3-numpy
+#           python3-scipy python3-pytest (the last three make Debian's own python3 ready)
 #   PyPI (for the python3 on PATH): numpy scipy pytest
 # Swift 6.3 must already be installed (swift.org toolchain).
 set -euo pipefail
 
-packages=(cmake ninja-build pkg-config libopenblas-dev liblapacke-dev libpython3-dev python3-numpy python3-scipy)
+packages=(cmake ninja-build pkg-config libopenblas-dev liblapacke-dev libpython3-dev python3-numpy python3-scipy python3-pytest)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
