@@ -18,9 +18,9 @@ from ._errors import (SSMCallerError, SSMError, SSMInternalError, SSMMemoryError
                       SSMSizeError, SSMTypeError, SSMUnstableError, SSMUnsupportedError,
                       SSMValueError, _check)
 from ._validate import as_size as _as_size
-from .hippo import hippo, hippo_rank, rank_correction
-from .linalg import expm
-from .discretize import discretize, discretize_diag
+from ._hippo import hippo, hippo_rank, rank_correction
+from ._linalg import expm
+from ._discretize import discretize, discretize_diag
 
 __all__ = [
     "__version__",
