@@ -84,7 +84,7 @@ struct ExpmChoice: Equatable { var degree: Int; var squarings: Int }
 /// (Al-Mohy & Higham 2009, Code Fragment 2.1): more accurate, and it keeps agreement with scipy.
 @discardableResult
 func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int, allowTriangular: Bool = true,
-                                 exactDiagonal: Bool = false) throws -> ExpmChoice {
+                                 exactDiagonal: Bool = false, boundedSelection: Bool = true) throws -> ExpmChoice {
     let w = n + m, nw = n * w
     precondition(top.count == nw && n >= 1 && m >= 0)
     let norm1 = oneNorm(top, n, w)
@@ -100,7 +100,8 @@ func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int, allowTr
         try padeScalingSquaring(&top, n: n, m: m, norm1: norm1,
                                 work: raw.bindMemory(to: S.self, capacity: 7 * nw),
                                 absScratch: (raw + 7 * nw * MemoryLayout<S>.stride).bindMemory(to: Double.self, capacity: nw),
-                                allowTriangular: allowTriangular, exactDiagonal: exactDiagonal)
+                                allowTriangular: allowTriangular, exactDiagonal: exactDiagonal,
+                                boundedSelection: boundedSelection)
     }
 }
 
@@ -108,7 +109,8 @@ func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int, allowTr
 /// before read; `absScratch`: n·w Doubles).
 private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int, norm1: Double,
                                                 work: UnsafeMutablePointer<S>, absScratch: UnsafeMutablePointer<Double>,
-                                                allowTriangular: Bool, exactDiagonal: Bool) throws -> ExpmChoice {
+                                                allowTriangular: Bool, exactDiagonal: Bool,
+                                                boundedSelection: Bool) throws -> ExpmChoice {
     let w = n + m, nw = n * w
     let T = work, A2 = work + nw, A4 = work + 2 * nw, A6 = work + 3 * nw
     let P1 = work + 4 * nw, P2 = work + 5 * nw, P3 = work + 6 * nw
@@ -142,48 +144,91 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
         })
     }
 
-    mul(T, T, A2)
-    mul(A2, A2, A4)
-    mul(A4, A2, A6)
-    let d4 = Double.pow(norm(A4), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
     var absPowers = AbsolutePowerNorms(T, n, w, scratch: absScratch)
     /// ℓ_m of Al-Mohy & Higham: extra squarings the backward-error bound asks for, at scaling 2^-s.
+    var ellMemo: [Int: Int] = [:]
     func ell(_ degree: Int, _ s: Int) -> Int {
+        if let known = ellMemo[degree * 1000 + s] { return known }
+        let value = ellUncached(degree, s)
+        ellMemo[degree * 1000 + s] = value
+        return value
+    }
+    func ellUncached(_ degree: Int, _ s: Int) -> Int {
         let p = 2 * degree + 1
+        if absPowers.power > p { absPowers.reset() }   // degrees are asked in increasing order
         // ‖|A|^p‖₁ ≤ ‖A‖₁^p: when even that bound gives ℓ = 0, skip the p vector products.
         let bound = Double(p - 1) * (Double.log2(norm1) - Double(s)) - Double.log2(padeErrorCoefficient[degree]!)
         if bound + 53 <= 0 { return 0 }
-        let log2Pow = absPowers.log2Norm(power: p)
-        if log2Pow == -.infinity { return 0 }
-        let log2Alpha = log2Pow - Double(p * s) - (Double.log2(norm1) - Double(s))
-            - Double.log2(padeErrorCoefficient[degree]!)
-        let value = ((log2Alpha + 53) / Double(2 * degree)).rounded(.up)
-        return value.isFinite ? max(Int(value), 0) : 0
+        func ellOf(_ log2Pow: Double) -> Int {
+            if log2Pow == -.infinity { return 0 }
+            let log2Alpha = log2Pow - Double(p * s) - (Double.log2(norm1) - Double(s))
+                - Double.log2(padeErrorCoefficient[degree]!)
+            let value = ((log2Alpha + 53) / Double(2 * degree)).rounded(.up)
+            return value.isFinite ? max(Int(value), 0) : 0
+        }
+        // The Collatz–Wielandt bounds of the powers formed so far usually pin ℓ down long before
+        // power p (the row sums of |A|^k grow at a steady rate): stop as soon as they agree.
+        while true {
+            if let (lower, upper) = absPowers.log2NormBounds(power: p) {
+                if upper == -.infinity { return 0 }   // |M|^p = 0
+                // Widened by a relative 1e-12 so rounding in the bounds cannot decide a tie.
+                let slack = 1e-12 * max(1, abs(lower), abs(upper))
+                let l0 = ellOf(lower - slack), l1 = ellOf(upper + slack)
+                if l0 == l1 { return l0 }
+            }
+            if absPowers.advance() == nil { return ellOf(absPowers.exactLog2Norm(power: p)) }
+            if absPowers.power == p { return ellOf(absPowers.exactLog2Norm(power: p)) }
+        }
     }
 
     var degree = 13, s = 0
-    let eta1 = max(d4, d6)
-    if eta1 <= padeTheta[3]! && ell(3, 0) == 0 {
-        degree = 3
-    } else if eta1 <= padeTheta[5]! && ell(5, 0) == 0 {
-        degree = 5
-    } else {
-        let d8 = Double.pow(estimate(A4, A4), 1.0 / 8)
-        let eta3 = max(d6, d8)
-        if eta3 <= padeTheta[7]! && ell(7, 0) == 0 {
-            degree = 7
-        } else if eta3 <= padeTheta[9]! && ell(9, 0) == 0 {
-            degree = 9
+    mul(T, T, A2)
+    // Bounded selection: scipy forms A⁴ and A⁶ for the exact d4 = ‖A⁴‖^(1/4), d6 = ‖A⁶‖^(1/6)
+    // before testing degrees 3 and 5. Submultiplicativity bounds them by powers already formed
+    // (d4, d6 ≤ ‖A²‖^(1/2); d6 ≤ (‖A²‖‖A⁴‖)^(1/6)). When a bound already meets θ_3 (θ_5), the exact
+    // values do too, so scipy picks the same degree (or 3 where we pick 5: a higher degree is only
+    // more accurate) with s = 0 and the same ℓ test: the choice never has fewer squarings, and the
+    // products skipped are A⁴ and A⁶ (degree 3) or A⁶ (degree 5).
+    var chosen = false
+    if boundedSelection {
+        let n2 = norm(A2), r2 = n2.squareRoot()
+        if r2 <= padeTheta[3]! && ell(3, 0) == 0 {
+            degree = 3; chosen = true
         } else {
-            // η5 = min(η3, max(d8, d10)) can only be below η3 = max(d6, d8) when d8 < d6.
-            var eta5 = eta3
-            if d8 < d6 { eta5 = min(eta3, max(d8, Double.pow(estimate(A4, A6), 1.0 / 10))) }
-            let sReal = eta5 == 0 ? 0 : (Double.log2(eta5 / padeTheta[13]!)).rounded(.up)
-            guard sReal.isFinite && sReal <= Double(maxSquarings) else {
-                throw SSMError(.unstable, "the matrix norm is too large (‖M‖₁ = \(norm1)): its powers overflow")
+            mul(A2, A2, A4)
+            let n4 = norm(A4)
+            let d4 = Double.pow(n4, 0.25), d6Bound = min(r2, Double.pow(n2 * n4, 1.0 / 6))
+            if max(d4, d6Bound) <= padeTheta[5]! && ell(5, 0) == 0 { degree = 5; chosen = true }
+        }
+    } else {
+        mul(A2, A2, A4)
+    }
+    if !chosen {
+        mul(A4, A2, A6)
+        let d4 = Double.pow(norm(A4), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
+        let eta1 = max(d4, d6)
+        if eta1 <= padeTheta[3]! && ell(3, 0) == 0 {
+            degree = 3
+        } else if eta1 <= padeTheta[5]! && ell(5, 0) == 0 {
+            degree = 5
+        } else {
+            let d8 = Double.pow(estimate(A4, A4), 1.0 / 8)
+            let eta3 = max(d6, d8)
+            if eta3 <= padeTheta[7]! && ell(7, 0) == 0 {
+                degree = 7
+            } else if eta3 <= padeTheta[9]! && ell(9, 0) == 0 {
+                degree = 9
+            } else {
+                // η5 = min(η3, max(d8, d10)) can only be below η3 = max(d6, d8) when d8 < d6.
+                var eta5 = eta3
+                if d8 < d6 { eta5 = min(eta3, max(d8, Double.pow(estimate(A4, A6), 1.0 / 10))) }
+                let sReal = eta5 == 0 ? 0 : (Double.log2(eta5 / padeTheta[13]!)).rounded(.up)
+                guard sReal.isFinite && sReal <= Double(maxSquarings) else {
+                    throw SSMError(.unstable, "the matrix norm is too large (‖M‖₁ = \(norm1)): its powers overflow")
+                }
+                s = max(Int(sReal), 0)
+                s += ell(13, s)
             }
-            s = max(Int(sReal), 0)
-            s += ell(13, s)
         }
     }
     if s > maxSquarings {
@@ -277,23 +322,67 @@ private func oneNorm<C: Collection>(_ x: C, _ n: Int, _ w: Int) -> Double where 
 }
 
 private func scale<S: BLASScalar>(_ x: UnsafeMutablePointer<S>, _ count: Int, _ f: Double) {
-    for k in 0..<count { x[k] = x[k].scaled(f) }
+    let width = MemoryLayout<S>.stride / MemoryLayout<Double>.stride
+    let p = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
+    for k in 0..<(count * width) { p[k] *= f }
 }
 
-/// out = Σ c·X over the terms.
+/// out = Σ c·X over the terms, in one pass over memory.
 private func combine<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
-    for k in 0..<count { out[k] = .zero }
-    accumulate(out, count, terms)
+    fusedSum(out, count, terms, accumulate: false)
 }
 
-/// out += Σ c·X over the terms.
+/// out += Σ c·X over the terms, in one pass over memory.
 private func accumulate<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
-    for (c, x) in terms { for k in 0..<count { out[k] += x[k].scaled(c) } }
+    fusedSum(out, count, terms, accumulate: true)
+}
+
+/// The elementwise sums of the Padé polynomials. Complex entries are summed as pairs of Doubles
+/// (a real scale factor acts on both parts), so both scalar types run the same vectorizable loop.
+private func fusedSum<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)],
+                                     accumulate: Bool) {
+    let width = MemoryLayout<S>.stride / MemoryLayout<Double>.stride
+    precondition(width * MemoryLayout<Double>.stride == MemoryLayout<S>.stride)
+    let len = count * width
+    let o = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self)
+    func d(_ x: UnsafeMutablePointer<S>) -> UnsafePointer<Double> {
+        UnsafePointer(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self))
+    }
+    var rest = terms[...]
+    if !accumulate {
+        switch terms.count {
+        case 0: o.update(repeating: 0, count: len); return
+        case 1:
+            let (c0, x0) = (terms[0].0, d(terms[0].1))
+            for k in 0..<len { o[k] = c0 * x0[k] }
+            return
+        case 2:
+            let (c0, x0, c1, x1) = (terms[0].0, d(terms[0].1), terms[1].0, d(terms[1].1))
+            for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] }
+            return
+        default:
+            let (c0, x0, c1, x1, c2, x2) = (terms[0].0, d(terms[0].1), terms[1].0, d(terms[1].1), terms[2].0, d(terms[2].1))
+            for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
+            rest = terms.dropFirst(3)
+        }
+    }
+    while !rest.isEmpty {
+        if rest.count >= 3 {
+            let t = Array(rest.prefix(3))
+            let (c0, x0, c1, x1, c2, x2) = (t[0].0, d(t[0].1), t[1].0, d(t[1].1), t[2].0, d(t[2].1))
+            for k in 0..<len { o[k] += c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
+            rest = rest.dropFirst(3)
+        } else {
+            let (c0, x0) = (rest.first!.0, d(rest.first!.1))
+            for k in 0..<len { o[k] += c0 * x0[k] }
+            rest = rest.dropFirst()
+        }
+    }
 }
 
 /// log₂‖|M|^p‖₁ for increasing p, by row-vector products 1ᵀ|M|^p (exact, since |M| ≥ 0),
 /// rescaled at every step so huge norms do not overflow.
-private struct AbsolutePowerNorms {
+struct AbsolutePowerNorms {
     let n: Int, w: Int
     let absTop: UnsafeMutablePointer<Double>
     var v: [Double]
@@ -308,19 +397,55 @@ private struct AbsolutePowerNorms {
         v = [Double](repeating: 1, count: w)
     }
 
-    mutating func log2Norm(power p: Int) -> Double {
+    /// Elementwise min and max of v_k / v_(k−1) at the last step (v_k = 1ᵀ|M|^k, rescaled):
+    /// since |M| ≥ 0, r^j v_k ≤ v_(k+j) ≤ R^j v_k.
+    var ratioMin = 0.0, ratioMax = Double.infinity
+
+    mutating func reset() {
+        v = [Double](repeating: 1, count: w)
+        log2Scale = 0; power = 0; zero = false; ratioMin = 0; ratioMax = .infinity
+    }
+
+    /// Forms the next power's row vector; nil when it is zero (then every later power is zero).
+    mutating func advance() -> Bool? {
         var next = [Double](repeating: 0, count: w)
-        while power < p {
-            v.withUnsafeBufferPointer { x in
-                // next = |T|ᵀ v_top (only the first n entries of v meet non-zero rows).
-                Double.gemv(adjoint: true, n, w, absTop, w, x.baseAddress!, &next)
-            }
-            let mx = next.max() ?? 0
-            if mx == 0 { return -.infinity }
-            for j in 0..<w { v[j] = next[j] / mx }
-            log2Scale += Double.log2(mx)
-            power += 1
+        v.withUnsafeBufferPointer { x in
+            // next = |T|ᵀ v_top (only the first n entries of v meet non-zero rows).
+            Double.gemv(adjoint: true, n, w, absTop, w, x.baseAddress!, &next)
         }
-        return log2Scale   // max(v) = 1 after rescaling
+        let mx = next.max() ?? 0
+        if mx == 0 { zero = true; return nil }
+        var rMin = Double.infinity, rMax = 0.0
+        for j in 0..<w {
+            let y = next[j] / mx
+            if v[j] > 0 {
+                let r = y / v[j]; rMin = min(rMin, r); rMax = max(rMax, r)
+            } else if y > 0 {
+                rMax = .infinity
+            }
+            v[j] = y
+        }
+        // Ratios of the unscaled vectors: the rescaling divided v_k by mx.
+        ratioMin = rMin * mx; ratioMax = rMax * mx
+        log2Scale += Double.log2(mx)
+        power += 1
+        return true
+    }
+    var zero = false
+
+    /// Lower and upper bounds of log₂‖|M|^p‖₁ from the powers formed so far (nil before the first).
+    func log2NormBounds(power p: Int) -> (Double, Double)? {
+        if zero { return (-.infinity, -.infinity) }
+        guard power >= 1 && power <= p else { return nil }
+        if power == p { return (log2Scale, log2Scale) }
+        guard ratioMin > 0 && ratioMax.isFinite else { return nil }
+        let j = Double(p - power)
+        return (log2Scale + j * Double.log2(ratioMin), log2Scale + j * Double.log2(ratioMax))
+    }
+
+    /// log₂‖|M|^p‖₁, forming the powers up to p.
+    mutating func exactLog2Norm(power p: Int) -> Double {
+        while power < p && !zero { _ = advance() }
+        return zero ? -.infinity : log2Scale   // max(v) = 1 after rescaling
     }
 }
