@@ -159,7 +159,8 @@ int32_t ssm_measure_from_name(const char *name, int32_t *measure);
 /** The continuous HiPPO system (A, B) of a measure: A is N×N, B has N entries.
  *  N ≥ 1 (FOUT: N odd). `options` may be NULL (defaults).
  *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (unknown measure or convention, θ not finite
- *  and positive), SSM_ERR_UNSUPPORTED (FOUT in the S4 convention), SSM_ERR_MEMORY. */
+ *  and positive, or 2θ overflowing in the S4 convention), SSM_ERR_UNSUPPORTED (FOUT in the S4
+ *  convention), SSM_UNSTABLE (θ so small that entries overflow), SSM_ERR_MEMORY. */
 int32_t ssm_hippo(int32_t measure, int64_t N, const ssm_hippo_options_t *options, double *A,
                   double *B);
 
@@ -187,7 +188,7 @@ int32_t ssm_hippo_rank_correction(int32_t measure, int64_t N, const ssm_hippo_op
  *  BILINEAR       GBT with alpha = ½ (Tustin).
  *  EULER          GBT with alpha = 0 (forward Euler).
  *  BACKWARD_DIFF  GBT with alpha = 1 (backward Euler).
- *  IMPULSE        impulse invariance: Ad = exp(A dt), Bd = Ad B dt, Dd = C B dt (scipy requires D = 0).
+ *  IMPULSE        impulse invariance: Ad = exp(A dt), Bd = Ad B dt, Dd = C B dt (scipy requires D ≈ 0).
  *  ZOH_A_EULER_B  Mamba's rule, diagonal only: Ā = exp(dt λ), B̄ = dt B. */
 typedef enum {
     SSM_METHOD_ZOH = 0,
@@ -230,8 +231,9 @@ int32_t ssm_method_from_name(const char *name, int32_t *method);
  *  n ≥ 1, m ≥ 1, p ≥ 0 (with p = 0, C, D, Cd, Dd may be NULL). dt finite and > 0.
  *  `options` may be NULL (ZOH, SCIPY convention). ZOH_A_EULER_B is diagonal-only: SSM_ERR_UNSUPPORTED.
  *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite entry, dt ≤ 0, unknown method or
- *  convention, alpha outside [0, 1], IMPULSE with D ≠ 0 in the SCIPY convention),
- *  SSM_SINGULAR (I − α dt A singular), SSM_UNSTABLE (overflow), SSM_ERR_MEMORY. */
+ *  convention, alpha outside [0, 1], IMPULSE in the SCIPY convention with some |D_ij| > 1e-8, as
+ *  scipy's np.allclose(D, 0)), SSM_SINGULAR (I − α dt A singular), SSM_UNSTABLE (dt·A, dt·B or the
+ *  result overflows), SSM_ERR_MEMORY (the work, including copies of C and D, exceeds the limit). */
 int32_t ssm_discretize(int64_t n, int64_t m, int64_t p, const double *A, const double *B,
                        const double *C, const double *D, double dt,
                        const ssm_discretize_options_t *options, double *Ad, double *Bd, double *Cd,
@@ -250,7 +252,7 @@ int32_t ssm_discretize(int64_t n, int64_t m, int64_t p, const double *A, const d
  *  `B` may be NULL (b = 1; then B_bar may be NULL too). H ≥ 1, N ≥ 1. Outputs H×N.
  *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (dt_count not 1, H or H·N), SSM_ERR_VALUE (non-finite input,
  *  a step ≤ 0, unknown method, alpha outside [0, 1]), SSM_SINGULAR (1 − αΔλ = 0),
- *  SSM_UNSTABLE (overflow), SSM_ERR_MEMORY. */
+ *  SSM_UNSTABLE (Δλ or a result overflows), SSM_ERR_MEMORY. */
 int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_complex_t *lambda,
                             const ssm_complex_t *B, const double *dt, int64_t dt_count,
                             double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);

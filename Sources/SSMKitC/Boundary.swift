@@ -3,6 +3,7 @@
 import ComplexModule
 import CSSMKit
 import SSMKit
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -52,8 +53,14 @@ func boundary(_ function: String, _ body: () throws -> Void) -> Int32 {
 
 // MARK: - Allocation limit
 
-/// Largest number of bytes one call may allocate for its work (process-wide).
-nonisolated(unsafe) var allocationLimit: Int64 = 4 << 30
+/// Largest number of bytes one call may allocate for its work (process-wide; atomic, so calls
+/// running while it is set see either the old or the new value).
+private let allocationLimitStorage = Atomic<Int64>(4 << 30)
+
+var allocationLimit: Int64 {
+    get { allocationLimitStorage.load(ordering: .relaxed) }
+    set { allocationLimitStorage.store(newValue, ordering: .relaxed) }
+}
 
 // MARK: - Argument checks
 
@@ -96,16 +103,21 @@ func requireWorkspace(elements: Int, bytesPerElement: Int, what: String) throws 
     }
 }
 
-/// Reads an options struct whose first field is its size: checks that the caller's struct has at
-/// least the fields of version 0.1 (`minimumSize`) and a sane size, then returns a copy.
-func readOptions<T>(_ pointer: UnsafePointer<T>?, sizeField: (T) -> Int64, minimumSize: Int,
+/// Reads an options struct whose first field is its size in bytes. The caller's struct must hold at
+/// least the fields of version 0.1 (`minimumSize`); only `min(size, sizeof(T))` bytes are read, over
+/// the defaults, so a program built against an older, shorter struct keeps working when fields are
+/// appended, and a newer, longer one is read up to the fields this library knows.
+func readOptions<T>(_ pointer: UnsafePointer<T>?, minimumSize: Int,
                     default make: () -> T, name: String) throws -> T {
     guard let pointer else { return make() }
-    let value = pointer.pointee
-    let declared = sizeField(value)
+    // The size field is the first Int64 of every options struct.
+    let declared = UnsafeRawPointer(pointer).load(as: Int64.self)
     guard declared >= Int64(minimumSize), declared <= 1 << 20 else {
         throw SSMError(.value, "\(name)->size = \(declared) is not the size of an initialized options struct (expected \(MemoryLayout<T>.size); call the _options_default function first)")
     }
+    var value = make()
+    let count = min(Int(declared), MemoryLayout<T>.size)
+    withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: count)) }
     return value
 }
 

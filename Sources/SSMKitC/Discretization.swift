@@ -77,7 +77,7 @@ public func ssm_discretize(
         let n = try size(n, "n"), m = try size(m, "m"), p = try size(p, "p", minimum: 0)
         let A = try nonNull(A, "A"), B = try nonNull(B, "B")
         let Ad = try nonNull(Ad, "Ad"), Bd = try nonNull(Bd, "Bd")
-        let o = try readOptions(options, sizeField: { $0.size },
+        let o = try readOptions(options,
                                 minimumSize: MemoryLayout<ssm_discretize_options_t>.size,
                                 default: { var o = ssm_discretize_options_t(); _ = ssm_discretize_options_default(&o); return o },
                                 name: "options")
@@ -87,11 +87,15 @@ public func ssm_discretize(
             throw SSMError(.value, "options->convention = \(o.convention) is not an ssm_output_convention_t (SCIPY 0, STATE_ONLY 1)")
         }
         guard dt.isFinite, dt > 0 else { throw SSMError(.value, "dt = \(dt) must be finite and positive") }
-        // FOH exponentiates an (n + 2m)-square matrix; budget for that plus the outputs.
-        let side = try elementCount(1, n + 2 * m, what: "the augmented matrix")
-        let work = try elementCount(side, side, what: "the augmented matrix")
-        try requireWorkspace(elements: work, bytesPerElement: 8 * 20, what: "discretizing a system with n = \(n), m = \(m)")
-        _ = try elementCount(p, max(n, m), what: "C and D")
+        // Budget the work before any copy: FOH exponentiates an (n + 2m)-square matrix, the other
+        // methods work on n×(n + m) blocks (about 24 of them, counting the core's temporaries);
+        // C, D and their results are copied a few times.
+        let blocks = method == .foh
+            ? try elementCount(n + 2 * m, n + 2 * m, 20, what: "the augmented matrix")
+            : try elementCount(n, n + m, 24, what: "the work matrices")
+        let outputsWork = try elementCount(p, n + m, 4, what: "C and D")
+        try requireWorkspace(elements: try elementCount(1, blocks + outputsWork, what: "the work"),
+                             bytesPerElement: 8, what: "discretizing a system with n = \(n), m = \(m), p = \(p)")
         let outputs: (C: UnsafePointer<Double>, D: UnsafePointer<Double>, Cd: UnsafeMutablePointer<Double>, Dd: UnsafeMutablePointer<Double>)?
         if p > 0 {
             outputs = (try nonNull(C, "C"), try nonNull(D, "D"), try nonNull(Cd, "Cd"), try nonNull(Dd, "Dd"))

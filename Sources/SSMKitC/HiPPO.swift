@@ -16,7 +16,7 @@ func measure(_ value: Int32) throws -> HiPPOMeasure {
 
 /// Reads and checks the HiPPO options (NULL means defaults).
 private func hippoOptions(_ options: UnsafePointer<ssm_hippo_options_t>?) throws -> (theta: Double, convention: HiPPOConvention) {
-    let o = try readOptions(options, sizeField: { $0.size },
+    let o = try readOptions(options,
                             minimumSize: MemoryLayout<ssm_hippo_options_t>.size,
                             default: { var o = ssm_hippo_options_t(); _ = ssm_hippo_options_default(&o); return o },
                             name: "options")

@@ -61,6 +61,30 @@ int main(void) {
         ssm_set_allocation_limit((int64_t)4 << 30);
     }
 
+    /* Huge output count: the copies of C and D count against the limit too (no allocation). */
+    expect(ssm_discretize(1, 1, (int64_t)1 << 47, A, B, C, D, 0.1, NULL, Ad, Bd, Cd, Dd), SSM_ERR_MEMORY,
+           "allocation limit", "discretize huge p");
+
+    /* Overflow of dt·A, dt·λ or of θ-scaled HiPPO entries is a numerical outcome (SSM_UNSTABLE). */
+    double big_a = -1e10;
+    ssm_discretize_options_t bilinear;
+    ssm_discretize_options_default(&bilinear);
+    bilinear.method = SSM_METHOD_BILINEAR;
+    expect(ssm_discretize(1, 1, 1, &big_a, B, C, D, 1e300, &bilinear, Ad, Bd, Cd, Dd), SSM_UNSTABLE,
+           "dt·A overflows", "dense dt·A overflow");
+    ssm_complex_t huge_lambda[1] = {{-1e308, 0}};
+    double dt10 = 10;
+    expect(ssm_discretize_diag(SSM_METHOD_EULER, 1, 1, huge_lambda, NULL, &dt10, 1, 0, out, NULL), SSM_UNSTABLE,
+           "dt·lambda overflows", "diag dt·λ overflow");
+    ssm_hippo_options_t tiny;
+    ssm_hippo_options_default(&tiny);
+    tiny.theta = 5e-324;
+    expect(ssm_hippo(SSM_MEASURE_LEGT, 2, &tiny, A, B), SSM_UNSTABLE, "theta", "hippo with subnormal theta");
+    ssm_hippo_options_default(&tiny);
+    tiny.theta = 1.7e308;
+    tiny.convention = SSM_CONVENTION_S4;
+    expect(ssm_hippo(SSM_MEASURE_LEGT, 2, &tiny, A, B), SSM_ERR_VALUE, "theta", "s4 window 2θ overflows");
+
     /* NaN / Inf in matrices and steps; dt ≤ 0. */
     double Anan[4] = {-1, NAN, 0, -2}, Ainf[4] = {-1, 0, INFINITY, -2};
     expect(ssm_expm(2, Anan, Ad), SSM_ERR_VALUE, "M[0, 1]", "expm NaN");

@@ -10,6 +10,12 @@ public func discretize(_ system: StateSpace, dt: Double, method: DiscretizationM
     try require(dt.isFinite && dt > 0, .value, "dt = \(dt) must be finite and > 0")
     try system.validate()
     let n = system.A.rows, m = system.B.columns
+    // An overflowing dt·A or dt·B is a numerical outcome, not a bad argument.
+    for (name, mat) in [("A", system.A), ("B", system.B)] {
+        if let k = mat.elements.firstIndex(where: { !($0 * dt).isFinite }) {
+            throw SSMError(.unstable, "dt·\(name) overflows (dt = \(dt), \(name)[\(k / mat.columns), \(k % mat.columns)] = \(mat.elements[k]))")
+        }
+    }
     let A = system.A, B = system.B, C = system.C, D = system.D
     var out = system
 

@@ -52,7 +52,11 @@ public func discretizeDiagonal(lambda: [Complex<Double>], B: [Complex<Double>]?,
             let k = h * N + n
             let step = dt.count == 1 ? dt[0] : (dt.count == H ? dt[h] : dt[k])
             let b = B?[k] ?? .one
-            let z = lambda[k] * Complex(step, 0)
+            // Δλ as two real products (a complex product with (Δ, 0) would turn inf·0 into NaN).
+            let z = Complex(lambda[k].real * step, lambda[k].imaginary * step)
+            if !z.isFinite {
+                throw SSMError(.unstable, "dt·lambda overflows for mode \(k) (lambda = \(lambda[k]), dt = \(step))")
+            }
             switch rule {
             case .zoh:
                 lambdaBar[k] = Complex.exp(z)

@@ -51,7 +51,16 @@ private func hippoWindow(_ measure: HiPPOMeasure, N: Int, theta: Double, convent
         try require(N % 2 == 1, .size, "N = \(N) must be odd for FouT: the state is the constant term plus (cos, sin) pairs")
         try require(convention == .paper, .unsupported, "FouT in the s4 convention (another state order) is not provided; use the paper convention")
     }
-    return measure == .legt && convention == .s4 ? 2 * theta : theta
+    let window = measure == .legt && convention == .s4 ? 2 * theta : theta
+    try require(window.isFinite, .value, "theta = \(theta) is too large: the s4 convention's window 2·theta overflows")
+    return window
+}
+
+/// Throws `.unstable` if an extreme θ made an entry overflow (e.g. θ = 1e-320 gives r/θ = inf).
+private func requireFiniteEntries(_ values: [Double], _ name: String, theta: Double) throws {
+    if let k = values.firstIndex(where: { !$0.isFinite }) {
+        throw SSMError(.unstable, "theta = \(theta) makes \(name) overflow (entry \(k) is \(values[k]))")
+    }
 }
 
 /// The continuous HiPPO system (A N×N, B) of a measure, by the formulas of MATH.md §1.
@@ -106,6 +115,8 @@ public func hippo(_ measure: HiPPOMeasure, N: Int, theta: Double = 1,
             A[2 * m - 1, 2 * m] -= w
         }
     }
+    try requireFiniteEntries(A.elements, "A", theta: theta)
+    try requireFiniteEntries(B, "B", theta: theta)
     return (A, B)
 }
 
@@ -147,5 +158,6 @@ public func hippoRankCorrection(_ measure: HiPPOMeasure, N: Int, theta: Double =
     case .lmu:
         break   // unreachable: hippoRank throws
     }
+    try requireFiniteEntries(P.elements, "P", theta: theta)
     return P
 }
