@@ -49,16 +49,21 @@ let package = Package(
         .systemLibrary(
             name: "CPython", path: "Tests/CPython", pkgConfig: "python3-embed",
             providers: [.apt(["libpython3-dev"])]),
+        // Reproducible random test data shared by both test targets.
+        .target(
+            name: "TestSupport",
+            dependencies: ["SSMKit", .product(name: "RealModule", package: "swift-numerics")],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "SSMKitTests",
             dependencies: [
-                "SSMKit",
+                "SSMKit", "TestSupport",
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]),
         .testTarget(
             name: "CrossCheckTests",
             dependencies: [
-                "SSMKit", "CPython",
+                "SSMKit", "CPython", "TestSupport",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]),

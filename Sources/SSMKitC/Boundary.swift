@@ -142,10 +142,3 @@ func complexes(_ pointer: UnsafePointer<ssm_complex_t>, _ count: Int) -> [Comple
 func write(_ values: [Complex<Double>], to pointer: UnsafeMutablePointer<ssm_complex_t>) {
     for (i, v) in values.enumerated() { pointer[i] = ssm_complex_t(re: v.real, im: v.imaginary) }
 }
-
-/// Throws `.value` naming the first non-finite entry of a complex array.
-func requireFinite(_ values: [Complex<Double>], _ name: String) throws {
-    for (i, v) in values.enumerated() where !(v.real.isFinite && v.imaginary.isFinite) {
-        throw SSMError(.value, "\(name)[\(i)] = (\(v.real), \(v.imaginary)) is not finite")
-    }
-}

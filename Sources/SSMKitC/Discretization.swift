@@ -33,15 +33,6 @@ private func methodValue(_ m: DiscretizationMethod) -> Int32 {
     }
 }
 
-/// Checks the GBT parameter (only GBT reads it).
-private func checkedAlpha(_ alpha: Double, method value: Int32, name: String) throws -> Double {
-    guard value == Int32(SSM_METHOD_GBT.rawValue) else { return alpha }
-    guard alpha.isFinite, alpha >= 0, alpha <= 1 else {
-        throw SSMError(.value, "\(name) = \(alpha) must lie in [0, 1]")
-    }
-    return alpha
-}
-
 @c @implementation
 public func ssm_discretize_options_default(_ options: UnsafeMutablePointer<ssm_discretize_options_t>?) -> Int32 {
     boundary("ssm_discretize_options_default") {
@@ -81,12 +72,11 @@ public func ssm_discretize(
                                 minimumSize: MemoryLayout<ssm_discretize_options_t>.size,
                                 default: { var o = ssm_discretize_options_t(); _ = ssm_discretize_options_default(&o); return o },
                                 name: "options")
-        let alpha = try checkedAlpha(o.alpha, method: o.method, name: "options->alpha")
-        let method = try SSMKitC.method(o.method, alpha: alpha)
+        // The core checks alpha (GBT only), dt and every entry, naming them.
+        let method = try SSMKitC.method(o.method, alpha: o.alpha)
         guard let convention = OutputConvention(rawValue: o.convention) else {
             throw SSMError(.value, "options->convention = \(o.convention) is not an ssm_output_convention_t (SCIPY 0, STATE_ONLY 1)")
         }
-        guard dt.isFinite, dt > 0 else { throw SSMError(.value, "dt = \(dt) must be finite and positive") }
         // Budget the work before any copy: FOH exponentiates an (n + 2m)-square matrix, the other
         // methods work on n×(n + m) blocks (about 24 of them, counting the core's temporaries);
         // C, D and their results are copied a few times.
@@ -125,7 +115,6 @@ public func ssm_discretize_diag(
     _ lambda_bar: UnsafeMutablePointer<ssm_complex_t>?, _ B_bar: UnsafeMutablePointer<ssm_complex_t>?
 ) -> Int32 {
     boundary("ssm_discretize_diag") {
-        let alpha = try checkedAlpha(alpha, method: method, name: "alpha")
         let method = try SSMKitC.method(method, alpha: alpha)
         let H = try size(H, "H"), N = try size(N, "N")
         let lambda = try nonNull(lambda, "lambda"), dt = try nonNull(dt, "dt")

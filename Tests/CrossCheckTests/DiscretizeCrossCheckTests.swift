@@ -1,5 +1,6 @@
 // Dense discretization against scipy.signal.cont2discrete, every method.
 import SSMKit
+import TestSupport
 import Testing
 
 /// Norm-wise relative agreement with scipy on each of Ad, Bd, Cd, Dd (fp64).

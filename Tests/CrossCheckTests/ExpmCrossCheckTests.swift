@@ -2,6 +2,7 @@
 import ComplexModule
 
 import SSMKit
+import TestSupport
 import Testing
 
 /// Norm-wise relative agreement required with scipy (fp64): a few hundred ulps of the result.

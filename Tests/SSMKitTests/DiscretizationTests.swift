@@ -2,6 +2,7 @@ import ComplexModule
 import RealModule
 import Testing
 @testable import SSMKit
+import TestSupport
 
 private func scalar(_ x: Double) -> RealMatrix { RealMatrix(rows: 1, columns: 1, elements: [x]) }
 

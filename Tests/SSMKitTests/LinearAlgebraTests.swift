@@ -2,6 +2,7 @@ import ComplexModule
 import RealModule
 import Testing
 @testable import SSMKit
+import TestSupport
 
 @Suite struct LAPACKBridgeTests {
     @Test func matmulKnownProduct() {
@@ -106,7 +107,7 @@ import Testing
         var k = g
         for i in 0..<n { for j in 0..<n { k[i, j] = g[i, j] - g[j, i] } }
         let e = try expm(k)
-        #expect(relativeError(matmul(e, transposed(e)), RealMatrix.identity(n)) < 1e-12)
+        #expect(relativeError(matmul(e, transpose(e)), RealMatrix.identity(n)) < 1e-12)
         #expect(relativeError(matmul(e, try expm(scaled(k, -1))), RealMatrix.identity(n)) < 1e-12)
     }
 

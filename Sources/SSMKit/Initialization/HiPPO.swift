@@ -57,7 +57,7 @@ private func hippoWindow(_ measure: HiPPOMeasure, N: Int, theta: Double, convent
 }
 
 /// Throws `.unstable` if an extreme θ made an entry overflow (e.g. θ = 1e-320 gives r/θ = inf).
-private func requireFiniteEntries(_ values: [Double], _ name: String, theta: Double) throws {
+private func requireNoOverflow(_ values: [Double], _ name: String, theta: Double) throws {
     if let k = values.firstIndex(where: { !$0.isFinite }) {
         throw SSMError(.unstable, "theta = \(theta) makes \(name) overflow (entry \(k) is \(values[k]))")
     }
@@ -115,8 +115,8 @@ public func hippo(_ measure: HiPPOMeasure, N: Int, theta: Double = 1,
             A[2 * m - 1, 2 * m] -= w
         }
     }
-    try requireFiniteEntries(A.elements, "A", theta: theta)
-    try requireFiniteEntries(B, "B", theta: theta)
+    try requireNoOverflow(A.elements, "A", theta: theta)
+    try requireNoOverflow(B, "B", theta: theta)
     return (A, B)
 }
 
@@ -158,6 +158,6 @@ public func hippoRankCorrection(_ measure: HiPPOMeasure, N: Int, theta: Double =
     case .lmu:
         break   // unreachable: hippoRank throws
     }
-    try requireFiniteEntries(P.elements, "P", theta: theta)
+    try requireNoOverflow(P.elements, "P", theta: theta)
     return P
 }
