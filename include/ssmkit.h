@@ -101,8 +101,10 @@ typedef struct {
 /* Linear algebra                                                                                */
 /* ============================================================================================ */
 
-/** Matrix exponential out = exp(M) of a real n×n matrix, by scaling and squaring with a Padé
- *  approximant of degree 3, 5, 7, 9 or 13 (Higham 2005), the algorithm of scipy.linalg.expm.
+/** Matrix exponential out = exp(M) of a real n×n matrix, by scaling and squaring: the Padé
+ *  approximant of degree 3, 5, 7, 9 or 13 that scipy.linalg.expm chooses (Al-Mohy & Higham 2009),
+ *  or, on non-triangular input where it needs fewer matrix products and no more squarings, a
+ *  Taylor polynomial of degree 4, 8 or 18 (Bader, Blanes & Casas 2019). Backward stable either way.
  *  n ≥ 1. `M` and `out` may be the same array.
  *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (n < 1), SSM_ERR_VALUE (non-finite entry),
  *  SSM_UNSTABLE (the result overflows), SSM_ERR_MEMORY. */

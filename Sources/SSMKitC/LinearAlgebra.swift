@@ -13,8 +13,7 @@ public func ssm_expm(_ n: Int64, _ M: UnsafePointer<Double>?, _ out: UnsafeMutab
         let M = try nonNull(M, "M"), out = try nonNull(out, "out")
         let count = try elementCount(n, n, what: "M")
         try requireWorkspace(elements: count, bytesPerElement: 8 * expmWorkMatrices, what: "expm of a \(n)×\(n) matrix")
-        let result = try expm(RealMatrix(rows: n, columns: n, elements: doubles(M, count)))
-        write(result.elements, to: out)
+        try expm(n: n, UnsafeBufferPointer(start: M, count: count), into: UnsafeMutableBufferPointer(start: out, count: count))
     }
 }
 
@@ -25,7 +24,11 @@ public func ssm_expm_complex(_ n: Int64, _ M: UnsafePointer<ssm_complex_t>?, _ o
         let M = try nonNull(M, "M"), out = try nonNull(out, "out")
         let count = try elementCount(n, n, what: "M")
         try requireWorkspace(elements: count, bytesPerElement: 16 * expmWorkMatrices, what: "expm of a \(n)×\(n) matrix")
-        let result = try expm(ComplexMatrix(rows: n, columns: n, elements: complexes(M, count)))
-        write(result.elements, to: out)
+        // ssm_complex_t and Complex<Double> are both two Doubles (re, im): same layout.
+        try M.withMemoryRebound(to: Complex<Double>.self, capacity: count) { m in
+            try out.withMemoryRebound(to: Complex<Double>.self, capacity: count) { o in
+                try expm(n: n, UnsafeBufferPointer(start: m, count: count), into: UnsafeMutableBufferPointer(start: o, count: count))
+            }
+        }
     }
 }

@@ -121,13 +121,17 @@ import TestSupport
     }
 
     @Test func degreeSelectionFollowsNorm() throws {
-        // Tiny norm → degree 3 without squaring; large norm → degree 13 with squarings.
-        var small = scaled(randomMatrix(10, 10, seed: 1), 1e-4).elements
-        let c1 = try expmTopBlock(&small, n: 10, extra: 0)
-        #expect(c1 == ExpmChoice(degree: 3, squarings: 0))
+        // Tiny norm → Padé degree 3 without squaring (Taylor 8 when allowed: same products, no
+        // solve); large norm → Padé 13 with squarings (Taylor 18 would need more squarings here).
+        var small = scaled(randomMatrix(10, 10, seed: 1), 1e-4).elements, smallPade = small
+        #expect(try expmTopBlock(&small, n: 10, extra: 0) == ExpmChoice(degree: 8, squarings: 0, taylor: true))
+        #expect(try expmTopBlock(&smallPade, n: 10, extra: 0, allowTaylor: false) == ExpmChoice(degree: 3, squarings: 0))
+        #expect(relativeError(small, smallPade) < 1e-15)
+        var tiny = scaled(randomMatrix(10, 10, seed: 1), 1e-6).elements
+        #expect(try expmTopBlock(&tiny, n: 10, extra: 0) == ExpmChoice(degree: 4, squarings: 0, taylor: true))
         var big = scaled(randomMatrix(10, 10, seed: 1), 20).elements
         let c2 = try expmTopBlock(&big, n: 10, extra: 0)
-        #expect(c2.degree == 13 && c2.squarings > 3)
+        #expect(c2.degree == 13 && c2.squarings > 3 && !c2.taylor)
     }
 
     @Test(arguments: [(3, 0), (3, 1), (10, 0), (10, 2), (40, 0), (40, 1)])
@@ -151,8 +155,8 @@ import TestSupport
             for i in 0..<n { for j in 0..<(n + m) { colSums[j] += abs(f[i, j]) } }
             var bounded = scaled(f, target / colSums.max()!).elements
             var exact = bounded
-            let c1 = try expmTopBlock(&bounded, n: n, extra: m)
-            let c2 = try expmTopBlock(&exact, n: n, extra: m, boundedSelection: false)
+            let c1 = try expmTopBlock(&bounded, n: n, extra: m, allowTaylor: false)
+            let c2 = try expmTopBlock(&exact, n: n, extra: m, boundedSelection: false, allowTaylor: false)
             #expect(c1.squarings >= c2.squarings, "norm \(target): \(c1) vs \(c2)")
             #expect(c1.squarings > c2.squarings || c1.degree >= c2.degree, "norm \(target): \(c1) vs \(c2)")
             let error = relativeError(bounded, exact)
@@ -246,7 +250,7 @@ import TestSupport
                     for i in 0..<n { fast += f.elements[(i * n)..<(i * n + n)] + g.elements[(i * m)..<(i * m + m)] }
                     general = fast
                     let c1 = try expmTopBlock(&fast, n: n, extra: m)
-                    let c2 = try expmTopBlock(&general, n: n, extra: m, allowTriangular: false)
+                    let c2 = try expmTopBlock(&general, n: n, extra: m, allowTriangular: false, allowTaylor: false)
                     #expect(c1 == c2)
                     let error = relativeError(fast, general)
                     #expect(error < 1e-13, "n \(n) lower \(lower) scale \(s) m \(m): \(error)")

@@ -12,9 +12,12 @@ __all__ = ["expm"]
 
 
 def expm(M):
-    """Matrix exponential exp(M), by scaling and squaring with Padé approximants (Higham 2005).
+    """Matrix exponential exp(M), by scaling and squaring.
 
-    The algorithm of ``scipy.linalg.expm``.
+    The Padé approximant (degree 3-13) that ``scipy.linalg.expm`` chooses (Al-Mohy & Higham
+    2009), or, for non-triangular M where it needs fewer matrix products and no more squarings, a
+    Taylor polynomial of degree 4, 8 or 18 (Bader, Blanes & Casas 2019). Backward stable either way;
+    results agree with scipy to rounding on well-conditioned input.
 
     Parameters
     ----------

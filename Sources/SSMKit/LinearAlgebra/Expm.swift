@@ -5,6 +5,13 @@ import RealModule
 // chosen as scipy.linalg.expm does (Al-Mohy & Higham 2009: the θ_m thresholds of Higham 2005 on
 // the quantities d_k = ‖M^k‖₁^(1/k), plus the backward-error correction ℓ_m).
 //
+// On non-triangular input, a Taylor approximant (TaylorExpm.swift) replaces Padé where it needs
+// fewer products and no more squarings: degree 4 or 8 (no squaring) when α = min(max(d1, d2),
+// max(d2, d3)) is below θ_4 or θ_8, where Padé would spend the same products plus an LU solve; and
+// degree 18 at s_T squarings instead of Padé 13 at s when s_T ≤ s (6 + s_T products against
+// 6 products + LU + s; s_T < s happens when ℓ_13 adds squarings, as for dense random matrices), unless
+// its rounding amplification ν exceeds `taylorMaxAmplification` (then Padé runs as scipy's).
+//
 // The kernel works on matrices of the form M = [[F, G], [0, 0]] (F n×n, G n×m), which is what
 // zero-order-hold discretization exponentiates; a plain matrix is the case m = 0. Every power of M
 // has zero bottom rows, and the Padé quotient and its squares have the form [[X, Y], [0, I]], so
@@ -19,27 +26,50 @@ public func expm(_ m: RealMatrix) throws -> RealMatrix { try expmSquare(m) }
 /// e^M of a complex square matrix; errors as the real version.
 public func expm(_ m: ComplexMatrix) throws -> ComplexMatrix { try expmSquare(m) }
 
+/// e^M of the n×n row-major matrix `m`, written to `result` (n² entries each; the two may be the
+/// same memory). The form of `expm(_:)` that allocates no matrices, for callers owning buffers.
+public func expm(n: Int, _ m: UnsafeBufferPointer<Double>, into result: UnsafeMutableBufferPointer<Double>) throws {
+    try expmSquare(n: n, m, into: result)
+}
+
+/// e^M of a complex n×n row-major matrix into `result`; as the real version.
+public func expm(n: Int, _ m: UnsafeBufferPointer<Complex<Double>>,
+                 into result: UnsafeMutableBufferPointer<Complex<Double>>) throws {
+    try expmSquare(n: n, m, into: result)
+}
+
 private func expmSquare<S: BLASScalar>(_ m: Matrix<S>) throws -> Matrix<S> {
     try require(m.isSquare && m.rows >= 1, .value, "expm needs a non-empty square matrix, got \(m.rows)×\(m.columns)")
-    try requireFiniteEntries(m, "M")
-    let n = m.rows
+    var out = Matrix<S>(rows: m.rows, columns: m.rows, repeating: .zero)
+    try m.elements.withUnsafeBufferPointer { input in
+        try out.elements.withUnsafeMutableBufferPointer { try expmSquare(n: m.rows, input, into: $0) }
+    }
+    return out
+}
+
+private func expmSquare<S: BLASScalar>(n: Int, _ m: UnsafeBufferPointer<S>, into out: UnsafeMutableBufferPointer<S>) throws {
+    try require(n >= 1 && m.count == n * n && out.count == n * n, .value,
+                "expm needs a non-empty square matrix: n = \(n), \(m.count) entries in, room for \(out.count) out")
+    for (k, v) in m.enumerated() where !v.isFiniteValue {
+        throw SSMError(.value, "M[\(k / n), \(k % n)] = \(v) is not finite")
+    }
+    let input = m.baseAddress!, output = out.baseAddress!
     // A diagonal matrix (including 1×1) is exponentiated entry by entry, as scipy does.
     var diagonal = true
     for i in 0..<n where diagonal {
-        for j in 0..<n where i != j && m.elements[i * n + j] != .zero { diagonal = false; break }
+        for j in 0..<n where i != j && input[i * n + j] != .zero { diagonal = false; break }
     }
     if diagonal {
-        var out = Matrix<S>(rows: n, columns: n, repeating: .zero)
-        for i in 0..<n { out.elements[i * n + i] = m.elements[i * n + i].exponential }
-        try requireNoOverflow(out.elements)
-        return out
+        let values = (0..<n).map { input[$0 * n + $0].exponential }
+        output.update(repeating: .zero, count: n * n)
+        for i in 0..<n { output[i * n + i] = values[i] }
+        try requireNoOverflow(values)
+        return
     }
-    var top = m.elements
-    try expmTopBlock(&top, n: n, extra: 0, exactDiagonal: true)
-    return Matrix(rows: n, columns: n, elements: top)
+    try expmTopBlock(input: input, output: output, n: n, extra: 0, exactDiagonal: true)
 }
 
-func requireNoOverflow<S: BLASScalar>(_ values: [S]) throws {
+func requireNoOverflow<C: Collection>(_ values: C) throws where C.Element: BLASScalar {
     if values.contains(where: { !$0.isFiniteValue }) {
         throw SSMError(.unstable, "the matrix exponential overflows")
     }
@@ -71,7 +101,11 @@ private let padeCoefficients: [Int: [Double]] = [
 private let maxSquarings = 160
 
 /// The degree and number of squarings the last kernel call chose (for tests and diagnostics).
-struct ExpmChoice: Equatable { var degree: Int; var squarings: Int }
+struct ExpmChoice: Equatable {
+    var degree: Int
+    var squarings: Int
+    var taylor = false
+}
 
 /// Replaces `top` (n×(n+m), row-major: [F G]) by the first n rows of e^M, M = [[F, G], [0, 0]]:
 /// [e^F, ∫₀¹ e^{Fs} ds·G]. Input must be finite. Throws `.unstable` on overflow.
@@ -84,37 +118,51 @@ struct ExpmChoice: Equatable { var degree: Int; var squarings: Int }
 /// (Al-Mohy & Higham 2009, Code Fragment 2.1): more accurate, and it keeps agreement with scipy.
 @discardableResult
 func expmTopBlock<S: BLASScalar>(_ top: inout [S], n: Int, extra m: Int, allowTriangular: Bool = true,
-                                 exactDiagonal: Bool = false, boundedSelection: Bool = true) throws -> ExpmChoice {
-    let w = n + m, nw = n * w
-    precondition(top.count == nw && n >= 1 && m >= 0)
-    let norm1 = oneNorm(top, n, w)
-    if !norm1.isFinite { throw SSMError(.unstable, "the 1-norm of the matrix overflows") }
-    if norm1 == 0 {
-        top = [S](repeating: .zero, count: nw)
-        for i in 0..<n { top[i * w + i] = .one }
-        return ExpmChoice(degree: 0, squarings: 0)
-    }
-    // Seven n×w buffers of S, then n×w Doubles for |T| (AbsolutePowerNorms).
-    let bytes = 7 * nw * MemoryLayout<S>.stride + nw * MemoryLayout<Double>.stride
-    return try withScratch(bytes: bytes) { raw in
-        try padeScalingSquaring(&top, n: n, m: m, norm1: norm1,
-                                work: raw.bindMemory(to: S.self, capacity: 7 * nw),
-                                absScratch: (raw + 7 * nw * MemoryLayout<S>.stride).bindMemory(to: Double.self, capacity: nw),
-                                allowTriangular: allowTriangular, exactDiagonal: exactDiagonal,
-                                boundedSelection: boundedSelection)
+                                 exactDiagonal: Bool = false, boundedSelection: Bool = true,
+                                 allowTaylor: Bool = true) throws -> ExpmChoice {
+    precondition(top.count == n * (n + m) && n >= 1 && m >= 0)
+    return try top.withUnsafeMutableBufferPointer { p in
+        try expmTopBlock(input: p.baseAddress!, output: p.baseAddress!, n: n, extra: m, allowTriangular: allowTriangular,
+                         exactDiagonal: exactDiagonal, boundedSelection: boundedSelection, allowTaylor: allowTaylor)
     }
 }
 
-/// The body of `expmTopBlock` on caller-provided scratch memory (`work`: 7·n·w scalars, written
+/// `expmTopBlock` from `input` to `output` (n×(n+m) each; they may be the same memory: the input
+/// is read in full before the output is written).
+@discardableResult
+func expmTopBlock<S: BLASScalar>(input: UnsafePointer<S>, output: UnsafeMutablePointer<S>, n: Int, extra m: Int,
+                                 allowTriangular: Bool = true, exactDiagonal: Bool = false,
+                                 boundedSelection: Bool = true, allowTaylor: Bool = true) throws -> ExpmChoice {
+    let w = n + m, nw = n * w
+    let norm1 = oneNorm(UnsafeBufferPointer(start: input, count: nw), n, w)
+    if !norm1.isFinite { throw SSMError(.unstable, "the 1-norm of the matrix overflows") }
+    if norm1 == 0 {
+        output.update(repeating: .zero, count: nw)
+        for i in 0..<n { output[i * w + i] = .one }
+        return ExpmChoice(degree: 0, squarings: 0)
+    }
+    // Eight n×w buffers of S, then n×w Doubles for |T| (AbsolutePowerNorms).
+    let bytes = 8 * nw * MemoryLayout<S>.stride + nw * MemoryLayout<Double>.stride
+    return try withScratch(bytes: bytes) { raw in
+        try padeScalingSquaring(input: input, output: output, n: n, m: m, norm1: norm1,
+                                work: raw.bindMemory(to: S.self, capacity: 8 * nw),
+                                absScratch: (raw + 8 * nw * MemoryLayout<S>.stride).bindMemory(to: Double.self, capacity: nw),
+                                allowTriangular: allowTriangular, exactDiagonal: exactDiagonal,
+                                boundedSelection: boundedSelection, allowTaylor: allowTaylor)
+    }
+}
+
+/// The body of `expmTopBlock` on caller-provided scratch memory (`work`: 8·n·w scalars, written
 /// before read; `absScratch`: n·w Doubles).
-private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int, norm1: Double,
+private func padeScalingSquaring<S: BLASScalar>(input: UnsafePointer<S>, output: UnsafeMutablePointer<S>,
+                                                n: Int, m: Int, norm1: Double,
                                                 work: UnsafeMutablePointer<S>, absScratch: UnsafeMutablePointer<Double>,
                                                 allowTriangular: Bool, exactDiagonal: Bool,
-                                                boundedSelection: Bool) throws -> ExpmChoice {
+                                                boundedSelection: Bool, allowTaylor: Bool) throws -> ExpmChoice {
     let w = n + m, nw = n * w
     let T = work, A2 = work + nw, A4 = work + 2 * nw, A6 = work + 3 * nw
-    let P1 = work + 4 * nw, P2 = work + 5 * nw, P3 = work + 6 * nw
-    top.withUnsafeBufferPointer { T.update(from: $0.baseAddress!, count: nw) }
+    let P1 = work + 4 * nw, P2 = work + 5 * nw, P3 = work + 6 * nw, A3 = work + 7 * nw
+    T.update(from: input, count: nw)
 
     let triangle = allowTriangular ? triangleOf(T, n: n, ld: w) : nil
     /// out = X·Y for tops X, Y (X's leading n×n block times Y).
@@ -125,24 +173,39 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
             S.gemm(n, w, n, alpha: 1, x, w, y, w, beta: 0, out, w)
         }
     }
+    // The degree and squarings are chosen from the powers of F alone (the leading n×n blocks):
+    // G enters e^M linearly, so the backward error h(M) = log(e^−M r(M)) has top [h(F), g(F)·G] with
+    // g(x) = h(x)/x, and the θ_m bounds on α_p(F) give ‖ΔF‖ ≤ u‖F‖ and ‖ΔG‖ ≤ u‖G‖ blockwise
+    // (Al-Mohy & Higham's Theorem 4.2 on the series of g, whose powers start one lower). The norms
+    // of the full top would let a large G force needless degree and squarings, as in scipy's
+    // cont2discrete. ℓ_m (the rounding safeguard) is blockwise too, below. The small Taylor degrees
+    // use d3 from the 1-norm estimator, as scipy uses it for d8 and d10.
     func norm(_ x: UnsafeMutablePointer<S>) -> Double {
-        oneNorm(UnsafeBufferPointer(start: x, count: nw), n, w)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { sums in
+            sums.initialize(repeating: 0)
+            for i in 0..<n {
+                let row = x + i * w
+                for j in 0..<n { sums[j] += row[j].modulus }
+            }
+            return sums.max() ?? 0
+        }
     }
-    /// Estimate of ‖M^a M^b‖₁ given the tops of M^a and M^b.
+    /// Estimate of ‖F^a F^b‖₁ given the tops of M^a and M^b.
     func estimate(_ xa: UnsafeMutablePointer<S>, _ xb: UnsafeMutablePointer<S>) -> Double {
         var t1 = [S](repeating: .zero, count: n)
-        return estimateOneNorm(count: w, apply: { (x: [S]) -> [S] in
-            var y = [S](repeating: .zero, count: w)
-            x.withUnsafeBufferPointer { S.gemv(adjoint: false, n, w, xb, w, $0.baseAddress!, &t1) }
+        return estimateOneNorm(count: n, apply: { (x: [S]) -> [S] in
+            var y = [S](repeating: .zero, count: n)
+            x.withUnsafeBufferPointer { S.gemv(adjoint: false, n, n, xb, w, $0.baseAddress!, &t1) }
             y.withUnsafeMutableBufferPointer { S.gemv(adjoint: false, n, n, xa, w, t1, $0.baseAddress!) }
             return y
         }, applyAdjoint: { (x: [S]) -> [S] in
-            var z = [S](repeating: .zero, count: w)
+            var z = [S](repeating: .zero, count: n)
             x.withUnsafeBufferPointer { S.gemv(adjoint: true, n, n, xa, w, $0.baseAddress!, &t1) }
-            z.withUnsafeMutableBufferPointer { S.gemv(adjoint: true, n, w, xb, w, t1, $0.baseAddress!) }
+            z.withUnsafeMutableBufferPointer { S.gemv(adjoint: true, n, n, xb, w, t1, $0.baseAddress!) }
             return z
         })
     }
+    let normF = norm(T)
 
     var absPowers = AbsolutePowerNorms(T, n, w, scratch: absScratch)
     /// ℓ_m of Al-Mohy & Higham: extra squarings the backward-error bound asks for, at scaling 2^-s.
@@ -153,36 +216,78 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
         ellMemo[degree * 1000 + s] = value
         return value
     }
+    // ℓ_m blockwise, like the degree choice: α = max(‖|F|^p‖/‖F‖, ‖|F|^(p−1)|G|‖/‖G‖) (the row
+    // vector 1ᵀ|M|^p holds the column sums of both blocks), so the scale of G changes nothing. For a
+    // plain matrix (m = 0) this is scipy's α = ‖|A|^p‖/‖A‖.
+    var normG = 0.0
+    for j in n..<w { var c = 0.0; for i in 0..<n { c += T[i * w + j].modulus }; normG = max(normG, c) }
+    let blocks: [(columns: Range<Int>, log2Norm: Double)] =
+        normG > 0 ? [(0..<n, Double.log2(normF)), (n..<w, Double.log2(normG))] : [(0..<n, Double.log2(normF))]
     func ellUncached(_ degree: Int, _ s: Int) -> Int {
         let p = 2 * degree + 1
         if absPowers.power > p { absPowers.reset() }   // degrees are asked in increasing order
-        // ‖|A|^p‖₁ ≤ ‖A‖₁^p: when even that bound gives ℓ = 0, skip the p vector products.
-        let bound = Double(p - 1) * (Double.log2(norm1) - Double(s)) - Double.log2(padeErrorCoefficient[degree]!)
-        if bound + 53 <= 0 { return 0 }
-        func ellOf(_ log2Pow: Double) -> Int {
-            if log2Pow == -.infinity { return 0 }
-            let log2Alpha = log2Pow - Double(p * s) - (Double.log2(norm1) - Double(s))
-                - Double.log2(padeErrorCoefficient[degree]!)
+        let log2Coefficient = Double.log2(padeErrorCoefficient[degree]!)
+        // ‖|F|^p‖ ≤ ‖F‖^p and ‖|F|^(p−1)|G|‖ ≤ ‖F‖^(p−1)‖G‖: when even that bound gives ℓ = 0 (or F = 0),
+        // skip the p vector products.
+        if Double(p - 1) * (Double.log2(normF) - Double(s)) - log2Coefficient + 53 <= 0 { return 0 }
+        /// ℓ for log₂ of the larger block ratio of the unscaled matrix.
+        func ellOf(_ log2Ratio: Double) -> Int {
+            if log2Ratio == -.infinity { return 0 }
+            let log2Alpha = log2Ratio - Double((p - 1) * s) - log2Coefficient
             let value = ((log2Alpha + 53) / Double(2 * degree)).rounded(.up)
             return value.isFinite ? max(Int(value), 0) : 0
+        }
+        func ratioBounds() -> (Double, Double)? {
+            var lower = -Double.infinity, upper = -Double.infinity
+            for block in blocks {
+                guard let (l, u) = absPowers.log2NormBounds(power: p, columns: block.columns) else { return nil }
+                lower = max(lower, l - block.log2Norm); upper = max(upper, u - block.log2Norm)
+            }
+            return (lower, upper)
+        }
+        func exactRatio() -> Double {
+            blocks.map { absPowers.exactLog2Norm(power: p, columns: $0.columns) - $0.log2Norm }.max()!
         }
         // The Collatz–Wielandt bounds of the powers formed so far usually pin ℓ down long before
         // power p (the row sums of |A|^k grow at a steady rate): stop as soon as they agree.
         while true {
-            if let (lower, upper) = absPowers.log2NormBounds(power: p) {
+            if let (lower, upper) = ratioBounds() {
                 if upper == -.infinity { return 0 }   // |M|^p = 0
                 // Widened by a relative 1e-12 so rounding in the bounds cannot decide a tie.
                 let slack = 1e-12 * max(1, abs(lower), abs(upper))
                 let l0 = ellOf(lower - slack), l1 = ellOf(upper + slack)
                 if l0 == l1 { return l0 }
             }
-            if absPowers.advance() == nil { return ellOf(absPowers.exactLog2Norm(power: p)) }
-            if absPowers.power == p { return ellOf(absPowers.exactLog2Norm(power: p)) }
+            if absPowers.advance() == nil || absPowers.power == p { return ellOf(exactRatio()) }
         }
     }
 
     var degree = 13, s = 0
     mul(T, T, A2)
+    let normA2 = norm(A2)
+    var normA4Memo: Double?
+    /// ‖A⁴‖ (F block), once A⁴ is formed.
+    func normA4() -> Double {
+        if let known = normA4Memo { return known }
+        let value = norm(A4); normA4Memo = value; return value
+    }
+    // Taylor 4 or 8 without squaring when α = min(max(d1, d2), max(d2, d3)) allows it.
+    let taylorAllowed = allowTaylor && triangle == nil
+    let taylor = TaylorWorkspace<S>(n: n, w: w, mul: mul, norm: norm)
+    var d3 = Double.infinity
+    if taylorAllowed {
+        let d2 = normA2.squareRoot()
+        d3 = Double.pow(estimate(A2, T), 1.0 / 3)
+        let alpha = min(max(normF, d2), max(d2, d3))
+        if alpha <= taylorTheta[4]! {
+            taylor.degree4(a: T, a2: A2, tmp: P1, out: P2)
+            return try squareAndStore(P2, spare: P1, squarings: 0, choice: ExpmChoice(degree: 4, squarings: 0, taylor: true))
+        }
+        if alpha <= taylorTheta[8]! {
+            taylor.degree8(a: T, a2: A2, t1: P1, t2: P3, out: P2)
+            return try squareAndStore(P2, spare: P1, squarings: 0, choice: ExpmChoice(degree: 8, squarings: 0, taylor: true))
+        }
+    }
     // Bounded selection: scipy forms A⁴ and A⁶ for the exact d4 = ‖A⁴‖^(1/4), d6 = ‖A⁶‖^(1/6)
     // before testing degrees 3 and 5. Submultiplicativity bounds them by powers already formed
     // (d4, d6 ≤ ‖A²‖^(1/2); d6 ≤ (‖A²‖‖A⁴‖)^(1/6)). When a bound already meets θ_3 (θ_5), the exact
@@ -191,12 +296,12 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
     // products skipped are A⁴ and A⁶ (degree 3) or A⁶ (degree 5).
     var chosen = false
     if boundedSelection {
-        let n2 = norm(A2), r2 = n2.squareRoot()
+        let n2 = normA2, r2 = n2.squareRoot()
         if r2 <= padeTheta[3]! && ell(3, 0) == 0 {
             degree = 3; chosen = true
         } else {
             mul(A2, A2, A4)
-            let n4 = norm(A4)
+            let n4 = normA4()
             let d4 = Double.pow(n4, 0.25), d6Bound = min(r2, Double.pow(n2 * n4, 1.0 / 6))
             if max(d4, d6Bound) <= padeTheta[5]! && ell(5, 0) == 0 { degree = 5; chosen = true }
         }
@@ -205,7 +310,7 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
     }
     if !chosen {
         mul(A4, A2, A6)
-        let d4 = Double.pow(norm(A4), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
+        let d4 = Double.pow(normA4(), 0.25), d6 = Double.pow(norm(A6), 1.0 / 6)
         let eta1 = max(d4, d6)
         if eta1 <= padeTheta[3]! && ell(3, 0) == 0 {
             degree = 3
@@ -233,6 +338,24 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
     }
     if s > maxSquarings {
         throw SSMError(.unstable, "the matrix norm is too large (‖M‖₁ = \(norm1)): its exponential needs \(s) squarings")
+    }
+    // Taylor 18 at s_T ≤ s squarings (α over p ≤ 4, since p(p − 1) ≤ 19) instead of Padé 13 at s.
+    if taylorAllowed && degree == 13 {
+        let d2 = normA2.squareRoot(), d4 = Double.pow(normA4(), 0.25)
+        let d5 = Double.pow(estimate(A4, T), 0.2)
+        let alpha = min(max(normF, d2), max(d2, d3), max(d3, d4), max(d4, d5))
+        let sT = alpha <= taylorTheta[18]! ? 0 : Int((Double.log2(alpha / taylorTheta[18]!)).rounded(.up))
+        if sT <= s {
+            mul(T, A2, A3)
+            let f = Double(sign: .plus, exponent: -sT, significand: 1)
+            // A² = A·A, A⁴ = A²·A², A⁶ = A⁴·A², A³ = A·A² (norms of the factors at the scaled A).
+            let (a1, a2, a4) = (f * normF, f * f * normA2, Double.pow(f, 4) * normA4())
+            let nu = taylor.degree18(scale: f, powerProducts: a1 * a1 + a2 * a2 + a4 * a2 + a1 * a2,
+                                     a: T, a2: A2, a3: A3, a6: A6, t1: P1, t2: P2, out: P3)
+            if nu <= taylorMaxAmplification {
+                return try squareAndStore(P3, spare: P1, squarings: sT, choice: ExpmChoice(degree: 18, squarings: sT, taylor: true))
+            }
+        }
     }
     if s > 0 {
         let f = Double(sign: .plus, exponent: -s, significand: 1)
@@ -280,103 +403,107 @@ private func padeScalingSquaring<S: BLASScalar>(_ top: inout [S], n: Int, m: Int
         }
     }
 
-    // Exact diagonal and first off-diagonal of e^(2^-i F) for triangular F (scipy's Code Fragment 2.1).
-    let fixDiagonal = exactDiagonal && m == 0 && s > 0 && triangle != nil && n > 1
-    let diagonal = fixDiagonal ? (0..<n).map { top[$0 * w + $0] } : []
-    let offset = triangle == .lower ? w : 1   // (i+1, i) below the diagonal, (i, i+1) above
-    let offDiagonal = fixDiagonal ? (0..<(n - 1)).map { top[$0 * (w + 1) + offset] } : []
-    func setExactDiagonal(_ r: UnsafeMutablePointer<S>, scaleExponent i: Int, offDiagonalToo: Bool) {
-        let f = Double(sign: .plus, exponent: -i, significand: 1)
-        let e = diagonal.map { $0.scaled(f).exponential }
-        for k in 0..<n { r[k * (w + 1)] = e[k] }
-        guard offDiagonalToo else { return }
-        for k in 0..<(n - 1) {
-            let l0 = diagonal[k].scaled(f), l1 = diagonal[k + 1].scaled(f), dl = l1 - l0
-            // (e^l1 − e^l0)/(l1 − l0), or e^l0 for equal eigenvalues (Higham's (10.42), as scipy).
-            let divided = dl == .zero ? e[k] : (e[k + 1] - e[k]) / dl
-            r[k * (w + 1) + offset] = divided * offDiagonal[k].scaled(f)
-        }
-    }
+    return try squareAndStore(V, spare: U, squarings: s, choice: ExpmChoice(degree: degree, squarings: s))
 
-    // Squaring: [[X, Y], [0, I]]² = [[X², XY + Y], [0, I]].
-    var R = V, spare = U
-    if fixDiagonal { setExactDiagonal(R, scaleExponent: s, offDiagonalToo: false) }
-    for step in 0..<s {
-        mul(R, R, spare)
-        if m > 0 { for i in 0..<n { for j in n..<w { spare[i * w + j] += R[i * w + j] } } }
-        swap(&R, &spare)
-        if fixDiagonal { setExactDiagonal(R, scaleExponent: s - 1 - step, offDiagonalToo: true) }
-        if !(0..<nw).allSatisfy({ R[$0].isFiniteValue }) { break }
+    /// Squares the approximant R of e^(2^−s M) s times into `top` (`spare`: a free buffer).
+    func squareAndStore(_ r: UnsafeMutablePointer<S>, spare: UnsafeMutablePointer<S>, squarings s: Int,
+                        choice: ExpmChoice) throws -> ExpmChoice {
+        // Exact diagonal and first off-diagonal of e^(2^-i F) for triangular F (scipy's Code Fragment 2.1).
+        let fixDiagonal = exactDiagonal && m == 0 && s > 0 && triangle != nil && n > 1
+        let diagonal = fixDiagonal ? (0..<n).map { input[$0 * w + $0] } : []
+        let offset = triangle == .lower ? w : 1   // (i+1, i) below the diagonal, (i, i+1) above
+        let offDiagonal = fixDiagonal ? (0..<(n - 1)).map { input[$0 * (w + 1) + offset] } : []
+        func setExactDiagonal(_ r: UnsafeMutablePointer<S>, scaleExponent i: Int, offDiagonalToo: Bool) {
+            let f = Double(sign: .plus, exponent: -i, significand: 1)
+            let e = diagonal.map { $0.scaled(f).exponential }
+            for k in 0..<n { r[k * (w + 1)] = e[k] }
+            guard offDiagonalToo else { return }
+            for k in 0..<(n - 1) {
+                let l0 = diagonal[k].scaled(f), l1 = diagonal[k + 1].scaled(f), dl = l1 - l0
+                // (e^l1 − e^l0)/(l1 − l0), or e^l0 for equal eigenvalues (Higham's (10.42), as scipy).
+                let divided = dl == .zero ? e[k] : (e[k + 1] - e[k]) / dl
+                r[k * (w + 1) + offset] = divided * offDiagonal[k].scaled(f)
+            }
+        }
+
+        // Squaring: [[X, Y], [0, I]]² = [[X², XY + Y], [0, I]].
+        var R = r, spare = spare
+        if fixDiagonal { setExactDiagonal(R, scaleExponent: s, offDiagonalToo: false) }
+        for step in 0..<s {
+            mul(R, R, spare)
+            if m > 0 { for i in 0..<n { for j in n..<w { spare[i * w + j] += R[i * w + j] } } }
+            swap(&R, &spare)
+            if fixDiagonal { setExactDiagonal(R, scaleExponent: s - 1 - step, offDiagonalToo: true) }
+            if !(0..<nw).allSatisfy({ R[$0].isFiniteValue }) { break }
+        }
+        output.update(from: R, count: nw)
+        try requireNoOverflow(UnsafeBufferPointer(start: output, count: nw))
+        return choice
     }
-    top.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: R, count: nw) }
-    try requireNoOverflow(top)
-    return ExpmChoice(degree: degree, squarings: s)
 }
 
 /// ‖M‖₁ (largest column sum of moduli) of a top block n×w with zero bottom rows.
-private func oneNorm<C: Collection>(_ x: C, _ n: Int, _ w: Int) -> Double where C.Element: BLASScalar, C.Index == Int {
+func oneNorm<C: Collection>(_ x: C, _ n: Int, _ w: Int) -> Double where C.Element: BLASScalar, C.Index == Int {
     var sums = [Double](repeating: 0, count: w)
     var k = x.startIndex
     for _ in 0..<n { for j in 0..<w { sums[j] += x[k].modulus; k += 1 } }
     return sums.max() ?? 0
 }
 
-private func scale<S: BLASScalar>(_ x: UnsafeMutablePointer<S>, _ count: Int, _ f: Double) {
+func scale<S: BLASScalar>(_ x: UnsafeMutablePointer<S>, _ count: Int, _ f: Double) {
     let width = MemoryLayout<S>.stride / MemoryLayout<Double>.stride
     let p = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self)
     for k in 0..<(count * width) { p[k] *= f }
 }
 
 /// out = Σ c·X over the terms, in one pass over memory.
-private func combine<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
+func combine<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
     fusedSum(out, count, terms, accumulate: false)
 }
 
 /// out += Σ c·X over the terms, in one pass over memory.
-private func accumulate<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
+func accumulate<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)]) {
     fusedSum(out, count, terms, accumulate: true)
 }
 
-/// The elementwise sums of the Padé polynomials. Complex entries are summed as pairs of Doubles
-/// (a real scale factor acts on both parts), so both scalar types run the same vectorizable loop.
+/// The elementwise sums of the Padé and Taylor polynomials, up to five terms per pass over memory.
+/// Complex entries are summed as pairs of Doubles (a real scale factor acts on both parts), so both
+/// scalar types run the same vectorizable loop.
 private func fusedSum<S: BLASScalar>(_ out: UnsafeMutablePointer<S>, _ count: Int, _ terms: [(Double, UnsafeMutablePointer<S>)],
                                      accumulate: Bool) {
     let width = MemoryLayout<S>.stride / MemoryLayout<Double>.stride
     precondition(width * MemoryLayout<Double>.stride == MemoryLayout<S>.stride)
     let len = count * width
     let o = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self)
-    func d(_ x: UnsafeMutablePointer<S>) -> UnsafePointer<Double> {
-        UnsafePointer(UnsafeMutableRawPointer(x).assumingMemoryBound(to: Double.self))
+    if terms.isEmpty {
+        if !accumulate { o.update(repeating: 0, count: len) }
+        return
     }
+    var first = !accumulate
     var rest = terms[...]
-    if !accumulate {
-        switch terms.count {
-        case 0: o.update(repeating: 0, count: len); return
-        case 1:
-            let (c0, x0) = (terms[0].0, d(terms[0].1))
-            for k in 0..<len { o[k] = c0 * x0[k] }
-            return
-        case 2:
-            let (c0, x0, c1, x1) = (terms[0].0, d(terms[0].1), terms[1].0, d(terms[1].1))
-            for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] }
-            return
-        default:
-            let (c0, x0, c1, x1, c2, x2) = (terms[0].0, d(terms[0].1), terms[1].0, d(terms[1].1), terms[2].0, d(terms[2].1))
-            for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
-            rest = terms.dropFirst(3)
-        }
-    }
     while !rest.isEmpty {
-        if rest.count >= 3 {
-            let t = Array(rest.prefix(3))
-            let (c0, x0, c1, x1, c2, x2) = (t[0].0, d(t[0].1), t[1].0, d(t[1].1), t[2].0, d(t[2].1))
-            for k in 0..<len { o[k] += c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
-            rest = rest.dropFirst(3)
-        } else {
-            let (c0, x0) = (rest.first!.0, d(rest.first!.1))
-            for k in 0..<len { o[k] += c0 * x0[k] }
-            rest = rest.dropFirst()
+        let chunk = rest.prefix(5)
+        rest = rest.dropFirst(chunk.count)
+        // Missing terms are (0, x0): the compiler keeps one loop shape; 0·x adds nothing for finite x.
+        var c = [Double](repeating: 0, count: 5)
+        var x = [UnsafePointer<Double>](repeating: UnsafePointer(UnsafeMutableRawPointer(chunk.first!.1).assumingMemoryBound(to: Double.self)), count: 5)
+        for (k, (ck, xk)) in chunk.enumerated() {
+            c[k] = ck
+            x[k] = UnsafePointer(UnsafeMutableRawPointer(xk).assumingMemoryBound(to: Double.self))
         }
+        let (c0, c1, c2, c3, c4) = (c[0], c[1], c[2], c[3], c[4])
+        let (x0, x1, x2, x3, x4) = (x[0], x[1], x[2], x[3], x[4])
+        switch (chunk.count, first) {
+        case (1, true): for k in 0..<len { o[k] = c0 * x0[k] }
+        case (1, false): for k in 0..<len { o[k] += c0 * x0[k] }
+        case (2, true): for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] }
+        case (2, false): for k in 0..<len { o[k] += c0 * x0[k] + c1 * x1[k] }
+        case (3, true): for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
+        case (3, false): for k in 0..<len { o[k] += c0 * x0[k] + c1 * x1[k] + c2 * x2[k] }
+        case (_, true): for k in 0..<len { o[k] = c0 * x0[k] + c1 * x1[k] + c2 * x2[k] + c3 * x3[k] + c4 * x4[k] }
+        case (_, false): for k in 0..<len { o[k] += c0 * x0[k] + c1 * x1[k] + c2 * x2[k] + c3 * x3[k] + c4 * x4[k] }
+        }
+        first = false
     }
 }
 
@@ -433,19 +560,28 @@ struct AbsolutePowerNorms {
     }
     var zero = false
 
-    /// Lower and upper bounds of log₂‖|M|^p‖₁ from the powers formed so far (nil before the first).
-    func log2NormBounds(power p: Int) -> (Double, Double)? {
-        if zero { return (-.infinity, -.infinity) }
-        guard power >= 1 && power <= p else { return nil }
-        if power == p { return (log2Scale, log2Scale) }
-        guard ratioMin > 0 && ratioMax.isFinite else { return nil }
-        let j = Double(p - power)
-        return (log2Scale + j * Double.log2(ratioMin), log2Scale + j * Double.log2(ratioMax))
+    /// log₂ of the largest of the given columns' sums of |M|^power (the current power).
+    private func log2Max(_ columns: Range<Int>) -> Double {
+        let largest = v[columns].max() ?? 0
+        return largest > 0 ? log2Scale + Double.log2(largest) : -.infinity
     }
 
-    /// log₂‖|M|^p‖₁, forming the powers up to p.
-    mutating func exactLog2Norm(power p: Int) -> Double {
+    /// Lower and upper bounds of log₂ of the largest column sum of |M|^p over `columns` (default:
+    /// all, i.e. log₂‖|M|^p‖₁) from the powers formed so far (nil before the first).
+    func log2NormBounds(power p: Int, columns: Range<Int>? = nil) -> (Double, Double)? {
+        if zero { return (-.infinity, -.infinity) }
+        guard power >= 1 && power <= p else { return nil }
+        let current = log2Max(columns ?? 0..<w)
+        if power == p { return (current, current) }
+        guard ratioMin > 0 && ratioMax.isFinite else { return nil }
+        let j = Double(p - power)
+        return (current + j * Double.log2(ratioMin), current + j * Double.log2(ratioMax))
+    }
+
+    /// log₂ of the largest column sum of |M|^p over `columns` (default: log₂‖|M|^p‖₁), forming the
+    /// powers up to p.
+    mutating func exactLog2Norm(power p: Int, columns: Range<Int>? = nil) -> Double {
         while power < p && !zero { _ = advance() }
-        return zero ? -.infinity : log2Scale   // max(v) = 1 after rescaling
+        return zero ? -.infinity : log2Max(columns ?? 0..<w)
     }
 }
