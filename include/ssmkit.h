@@ -259,6 +259,33 @@ int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_comp
                             const ssm_complex_t *B, const double *dt, int64_t dt_count,
                             double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);
 
+/* ============================================================================================ */
+/* Fourier transforms                                                                           */
+/* ============================================================================================ */
+
+/* numpy.fft's conventions: forward X_k = Σ_j x_j e^(−2πi jk/n), inverse scaled by 1/n. Every
+ * function transforms `count` contiguous rows (row r starts at element r·row_length). Any n ≥ 1:
+ * radix-4 Stockham for powers of two, Bluestein's chirp-z through a power of two otherwise. Plans
+ * are built on first use of a length, cached, and shared: all four functions are thread-safe.
+ * Non-finite input is rejected (SSM_ERR_VALUE), unlike numpy, which propagates it.
+ * Errors: SSM_ERR_NULL, SSM_ERR_SIZE (n or count < 1, count·n overflows), SSM_ERR_VALUE,
+ * SSM_ERR_MEMORY (plan and work space above the allocation limit). */
+
+/** Forward DFT of count rows of n complex values (numpy.fft.fft). `x` and `out` may be the same
+ *  array. */
+int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);
+
+/** Inverse DFT, out_j = (1/n) Σ_k x_k e^(+2πi jk/n) (numpy.fft.ifft); as ssm_fft. */
+int32_t ssm_ifft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);
+
+/** DFT of count rows of n reals: rows of n/2 + 1 complex values in `out` (numpy.fft.rfft). */
+int32_t ssm_rfft(int64_t count, int64_t n, const double *x, ssm_complex_t *out);
+
+/** Inverse of ssm_rfft: count rows of n/2 + 1 complex values in `x` give rows of n reals in `out`
+ *  (numpy.fft.irfft with this n). The imaginary parts of x_0 and, for even n, of x_(n/2) are
+ *  ignored, as numpy does. */
+int32_t ssm_irfft(int64_t count, int64_t n, const ssm_complex_t *x, double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -121,6 +121,23 @@ int main(void) {
           "diag zoh Ā");
     CHECK(lb[1].re == 1 && lb[1].im == 0 && bb[1].re == 0.2 && bb[1].im == 0, "diag zoh at λ = 0");
 
+    /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
+    enum { NF = 6 };
+    ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];
+    CHECK_OK(ssm_fft(1, NF, xf, Xf));
+    for (int k = 0; k < NF; k++) {
+        double angle = -2 * 3.14159265358979323846 * k / NF;
+        CHECK(fabs(Xf[k].re - cos(angle)) < 1e-15 && fabs(Xf[k].im - sin(angle)) < 1e-15, "fft[%d]", k);
+    }
+    CHECK_OK(ssm_ifft(1, NF, Xf, back));
+    for (int k = 0; k < NF; k++) CHECK(fabs(back[k].re - xf[k].re) < 1e-15 && fabs(back[k].im) < 1e-15, "ifft[%d]", k);
+    double real[2 * 5] = {1, 2, 3, 4, 5, -1, 0.5, 0, 2, 7}, rback[2 * 5];   /* 2 rows of 5 */
+    ssm_complex_t half[2 * 3];
+    CHECK_OK(ssm_rfft(2, 5, real, half));
+    CHECK(close_to(half[0].re, 15, 1e-15) && half[0].im == 0 && close_to(half[3].re, 8.5, 1e-15), "rfft sums");
+    CHECK_OK(ssm_irfft(2, 5, half, rback));
+    for (int k = 0; k < 10; k++) CHECK(fabs(rback[k] - real[k]) < 1e-14, "irfft[%d]", k);
+
     if (failures == 0) printf("api_tour: all checks passed\n");
     return failures == 0 ? 0 : 1;
 }

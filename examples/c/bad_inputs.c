@@ -43,6 +43,23 @@ int main(void) {
     expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, NULL, NULL, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "lambda", "diag NULL lambda");
     expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam, lam, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "B_bar", "diag NULL B_bar");
 
+    /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
+    ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
+    double fr[4] = {1, 2, 3, 4};
+    expect(ssm_fft(1, 4, NULL, fy), SSM_ERR_NULL, "x", "fft NULL x");
+    expect(ssm_ifft(1, 4, fx, NULL), SSM_ERR_NULL, "out", "ifft NULL out");
+    expect(ssm_rfft(1, 4, NULL, fy), SSM_ERR_NULL, "x", "rfft NULL x");
+    expect(ssm_irfft(1, 4, fx, NULL), SSM_ERR_NULL, "out", "irfft NULL out");
+    expect(ssm_fft(1, 0, fx, fy), SSM_ERR_SIZE, "n", "fft n = 0");
+    expect(ssm_fft(0, 4, fx, fy), SSM_ERR_SIZE, "count", "fft count = 0");
+    expect(ssm_rfft(-1, 4, fr, fy), SSM_ERR_SIZE, "count", "rfft negative count");
+    expect(ssm_fft((int64_t)1 << 40, (int64_t)1 << 40, fx, fy), SSM_ERR_SIZE, "overflows", "fft count·n overflow");
+    expect(ssm_fft(1, (int64_t)1 << 40, fx, fy), SSM_ERR_MEMORY, "allocation limit", "fft huge n");
+    fx[2].im = NAN;
+    expect(ssm_fft(1, 4, fx, fy), SSM_ERR_VALUE, "x[2]", "fft NaN");
+    fr[3] = INFINITY;
+    expect(ssm_rfft(1, 4, fr, fy), SSM_ERR_VALUE, "x[3]", "rfft Inf");
+
     /* Negative, zero and overflowing sizes. */
     expect(ssm_expm(-3, A, Ad), SSM_ERR_SIZE, "n", "expm negative n");
     expect(ssm_expm(0, A, Ad), SSM_ERR_SIZE, "n", "expm zero n");

@@ -144,6 +144,17 @@ _declare("ssm_expm", c_int32, [c_int64, f64_in, f64_out])
 # int32_t ssm_expm_complex(int64_t n, const ssm_complex_t *M, ssm_complex_t *out);
 _declare("ssm_expm_complex", c_int32, [c_int64, c128_in, c128_out])
 
+# --- Fourier transforms ---
+
+# int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);
+_declare("ssm_fft", c_int32, [c_int64, c_int64, c128_in, c128_out])
+# int32_t ssm_ifft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);
+_declare("ssm_ifft", c_int32, [c_int64, c_int64, c128_in, c128_out])
+# int32_t ssm_rfft(int64_t count, int64_t n, const double *x, ssm_complex_t *out);
+_declare("ssm_rfft", c_int32, [c_int64, c_int64, f64_in, c128_out])
+# int32_t ssm_irfft(int64_t count, int64_t n, const ssm_complex_t *x, double *out);
+_declare("ssm_irfft", c_int32, [c_int64, c_int64, c128_in, f64_out])
+
 # --- HiPPO matrices ---
 
 # int32_t ssm_hippo_options_default(ssm_hippo_options_t *options);

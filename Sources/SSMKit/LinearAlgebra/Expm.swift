@@ -48,7 +48,8 @@ private func expmSquare<S: BLASScalar>(_ m: Matrix<S>) throws -> Matrix<S> {
 }
 
 private func expmSquare<S: BLASScalar>(n: Int, _ m: UnsafeBufferPointer<S>, into out: UnsafeMutableBufferPointer<S>) throws {
-    try require(n >= 1 && m.count == n * n && out.count == n * n, .value,
+    let (count, overflow) = n.multipliedReportingOverflow(by: n)
+    try require(n >= 1 && !overflow && m.count == count && out.count == count, .value,
                 "expm needs a non-empty square matrix: n = \(n), \(m.count) entries in, room for \(out.count) out")
     for (k, v) in m.enumerated() where !v.isFiniteValue {
         throw SSMError(.value, "M[\(k / n), \(k % n)] = \(v) is not finite")

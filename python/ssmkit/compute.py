@@ -1,0 +1,123 @@
+"""Running SSMs: Fourier transforms (kernels, scans and convolution come next).
+
+The transforms follow ``numpy.fft``: same signatures (``n``, ``axis``, ``norm``), same scaling and
+the same output shapes, computed by libssmkit (radix-4 for powers of two, Bluestein otherwise).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from . import _bindings as _b
+from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
+from ._validate import as_array, as_size, empty, require_finite
+
+__all__ = ["fft", "ifft", "rfft", "irfft"]
+
+_NORMS = ("backward", "ortho", "forward")
+
+
+def _scale(norm, n: int, inverse: bool) -> float:
+    """The factor to apply on top of the library's numpy "backward" scaling."""
+    if norm is None or norm == "backward":
+        return 1.0
+    if norm == "ortho":
+        return float(np.sqrt(n)) if inverse else 1.0 / float(np.sqrt(n))
+    if norm == "forward":
+        return float(n) if inverse else 1.0 / n
+    raise SSMValueError(f"norm must be one of {_NORMS} or None, got {norm!r}")
+
+
+def _axis(axis, a: np.ndarray) -> int:
+    """``axis`` as an index into ``a.shape`` (negative counts from the end)."""
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise SSMTypeError(f"axis must be an integer, got {axis!r}") from None
+    if not -a.ndim <= axis < a.ndim:
+        raise SSMSizeError(f"axis {axis} is out of range for x of shape {a.shape}")
+    return axis % a.ndim
+
+
+def _prepare(x, n, axis: int, *, kind: str, length_of_n):
+    """``x`` with ``axis`` moved last, cropped or zero-padded to ``length_of_n(n)``, as (rows, len)."""
+    a = as_array(x, "x", kind=kind)   # at least 1-D: a scalar is a sequence of one
+    a = np.moveaxis(a, _axis(axis, a), -1)
+    n = as_size(n, "n") if n is not None else None
+    length = length_of_n(n) if n is not None else a.shape[-1]
+    if length < 1:
+        raise SSMSizeError(f"x has {a.shape[-1]} points along axis {axis}; the transform needs at least 1")
+    if a.shape[-1] > length:
+        a = a[..., :length]
+    elif a.shape[-1] < length:
+        pad = [(0, 0)] * (a.ndim - 1) + [(0, length - a.shape[-1])]
+        a = np.pad(a, pad)
+    a = np.ascontiguousarray(a)
+    require_finite(a, "x")
+    return a, n
+
+
+def _finish(out: np.ndarray, axis: int, factor: float) -> np.ndarray:
+    if factor != 1.0:
+        out *= factor
+    return np.moveaxis(out, -1, axis)
+
+
+def _complex(x, n, axis, norm, inverse: bool):
+    a, _ = _prepare(x, n, axis, kind="complex", length_of_n=lambda n: n)
+    length = a.shape[-1]
+    out = empty(a.shape, np.complex128, "the transform")
+    rows = a.size // length
+    if rows:
+        function = _b.lib.ssm_ifft if inverse else _b.lib.ssm_fft
+        _check(function(rows, length, a.reshape(rows, length), out.reshape(rows, length)))
+    return _finish(out, axis, _scale(norm, length, inverse))
+
+
+def fft(x, n=None, axis=-1, norm=None):
+    """Discrete Fourier transform along ``axis``, X_k = Σ_j x_j e^(−2πi jk/n) (``numpy.fft.fft``).
+
+    ``n`` crops or zero-pads the input along ``axis``; ``norm`` is "backward" (default, no
+    scaling), "ortho" (1/√n) or "forward" (1/n). Returns complex128. Any length n ≥ 1.
+    Raises SSMValueError for NaN/Inf input (numpy would propagate it).
+    """
+    return _complex(x, n, axis, norm, inverse=False)
+
+
+def ifft(x, n=None, axis=-1, norm=None):
+    """Inverse DFT along ``axis``, scaled by 1/n by default (``numpy.fft.ifft``); as :func:`fft`."""
+    return _complex(x, n, axis, norm, inverse=True)
+
+
+def rfft(x, n=None, axis=-1, norm=None):
+    """DFT of real input along ``axis``: the n//2 + 1 non-negative frequencies (``numpy.fft.rfft``).
+
+    Complex input is rejected (SSMTypeError) rather than silently losing its imaginary part.
+    """
+    a, _ = _prepare(x, n, axis, kind="real", length_of_n=lambda n: n)
+    length = a.shape[-1]
+    out = empty(a.shape[:-1] + (length // 2 + 1,), np.complex128, "the transform")
+    rows = a.size // length
+    if rows:
+        _check(_b.lib.ssm_rfft(rows, length, a.reshape(rows, length), out.reshape(rows, length // 2 + 1)))
+    return _finish(out, axis, _scale(norm, length, inverse=False))
+
+
+def irfft(x, n=None, axis=-1, norm=None):
+    """Inverse of :func:`rfft` (``numpy.fft.irfft``): n real outputs along ``axis``, by default
+    n = 2·(m − 1) for m input points. The input is cropped or zero-padded to n//2 + 1 points; the
+    imaginary parts of the zero and (even n) Nyquist frequencies are ignored, as numpy does.
+    """
+    a = as_array(x, "x", kind="complex")
+    m = a.shape[_axis(axis, a)]
+    length = as_size(n, "n") if n is not None else 2 * (m - 1)
+    if length < 1:
+        raise SSMSizeError(f"irfft of {m} points needs n ≥ 1 (the default n = 2·(m − 1) = {length}); pass n")
+    a, _ = _prepare(a, length, axis, kind="complex", length_of_n=lambda n: n // 2 + 1)
+    out = empty(a.shape[:-1] + (length,), np.float64, "the transform")
+    rows = out.size // length
+    if rows:
+        _check(_b.lib.ssm_irfft(rows, length, a.reshape(rows, length // 2 + 1), out.reshape(rows, length)))
+    return _finish(out, axis, _scale(norm, length, inverse=True))
