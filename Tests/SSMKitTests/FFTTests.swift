@@ -79,6 +79,45 @@ import TestSupport
         }
     }
 
+    @Test func batchesOfFourRowsEqualSingleRows() throws {
+        // Rows go four at a time through SIMD lanes (powers of two); the arithmetic per lane is the
+        // scalar path's, so 9 rows (8 in lanes, 1 alone) equal 9 single-row calls bit for bit.
+        for n in [2, 4, 8, 32, 64, 1024, 12] {
+            let rows = 9
+            let x = randomComplex(rows * n, seed: UInt64(n) + 77)
+            for inverse in [false, true] {
+                var batch = x
+                try batch.withUnsafeMutableBufferPointer { p in
+                    try fft(n: n, count: rows, UnsafeBufferPointer(p), into: p, inverse: inverse)
+                }
+                for r in 0..<rows {
+                    let single = try complexRow(Array(x[(r * n)..<(r * n + n)]), inverse: inverse)
+                    #expect(Array(batch[(r * n)..<(r * n + n)]) == single, "n \(n) row \(r) inverse \(inverse)")
+                }
+            }
+            let real = randomMatrix(rows, 2 * n, seed: UInt64(n)).elements   // even lengths 2n
+            let m = 2 * n, half = n + 1
+            var spectra = [Complex<Double>](repeating: .zero, count: rows * half)
+            try real.withUnsafeBufferPointer { i in
+                try spectra.withUnsafeMutableBufferPointer { try rfft(n: m, count: rows, i, into: $0) }
+            }
+            var back = [Double](repeating: 0, count: rows * m)
+            try spectra.withUnsafeBufferPointer { i in
+                try back.withUnsafeMutableBufferPointer { try irfft(n: m, count: rows, i, into: $0) }
+            }
+            for r in 0..<rows {
+                let row = Array(real[(r * m)..<(r * m + m)])
+                let single = try rfft(row)
+                #expect(Array(spectra[(r * half)..<(r * half + half)]) == single, "rfft n \(m) row \(r)")
+                #expect(Array(back[(r * m)..<(r * m + m)]) == (try irfft(single, n: m)), "irfft n \(m) row \(r)")
+            }
+        }
+    }
+
+    private func complexRow(_ x: [Complex<Double>], inverse: Bool) throws -> [Complex<Double>] {
+        inverse ? try ifft(x) : try fft(x)
+    }
+
     @Test func concurrentCallsShareCachedPlans() throws {
         // 8 threads, 100 lengths (more than the cache keeps, so plans are evicted while in use).
         let lengths = Array(1...100).map { $0 * 7 + ($0 % 3 == 0 ? 1 : 0) }

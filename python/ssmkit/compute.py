@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
-from ._validate import as_array, as_size, empty, require_finite
+from ._validate import as_array, as_size, empty
 
 __all__ = ["fft", "ifft", "rfft", "irfft"]
 
@@ -42,9 +42,12 @@ def _axis(axis, a: np.ndarray) -> int:
 
 
 def _prepare(x, n, axis: int, *, kind: str, length_of_n):
-    """``x`` with ``axis`` moved last, cropped or zero-padded to ``length_of_n(n)``, as (rows, len)."""
+    """``x`` with ``axis`` moved last, cropped or zero-padded to ``length_of_n(n)``; and the axis.
+    Finiteness is checked by the library (its message names the flat index of the entry)."""
     a = as_array(x, "x", kind=kind)   # at least 1-D: a scalar is a sequence of one
-    a = np.moveaxis(a, _axis(axis, a), -1)
+    axis = _axis(axis, a)
+    if axis != a.ndim - 1:
+        a = np.moveaxis(a, axis, -1)
     n = as_size(n, "n") if n is not None else None
     length = length_of_n(n) if n is not None else a.shape[-1]
     if length < 1:
@@ -54,19 +57,17 @@ def _prepare(x, n, axis: int, *, kind: str, length_of_n):
     elif a.shape[-1] < length:
         pad = [(0, 0)] * (a.ndim - 1) + [(0, length - a.shape[-1])]
         a = np.pad(a, pad)
-    a = np.ascontiguousarray(a)
-    require_finite(a, "x")
-    return a, n
+    return np.ascontiguousarray(a), axis
 
 
 def _finish(out: np.ndarray, axis: int, factor: float) -> np.ndarray:
     if factor != 1.0:
         out *= factor
-    return np.moveaxis(out, -1, axis)
+    return out if axis == out.ndim - 1 else np.moveaxis(out, -1, axis)
 
 
 def _complex(x, n, axis, norm, inverse: bool):
-    a, _ = _prepare(x, n, axis, kind="complex", length_of_n=lambda n: n)
+    a, axis = _prepare(x, n, axis, kind="complex", length_of_n=lambda n: n)
     length = a.shape[-1]
     out = empty(a.shape, np.complex128, "the transform")
     rows = a.size // length
@@ -96,7 +97,7 @@ def rfft(x, n=None, axis=-1, norm=None):
 
     Complex input is rejected (SSMTypeError) rather than silently losing its imaginary part.
     """
-    a, _ = _prepare(x, n, axis, kind="real", length_of_n=lambda n: n)
+    a, axis = _prepare(x, n, axis, kind="real", length_of_n=lambda n: n)
     length = a.shape[-1]
     out = empty(a.shape[:-1] + (length // 2 + 1,), np.complex128, "the transform")
     rows = a.size // length
@@ -115,7 +116,7 @@ def irfft(x, n=None, axis=-1, norm=None):
     length = as_size(n, "n") if n is not None else 2 * (m - 1)
     if length < 1:
         raise SSMSizeError(f"irfft of {m} points needs n ≥ 1 (the default n = 2·(m − 1) = {length}); pass n")
-    a, _ = _prepare(a, length, axis, kind="complex", length_of_n=lambda n: n // 2 + 1)
+    a, axis = _prepare(a, length, axis, kind="complex", length_of_n=lambda n: n // 2 + 1)
     out = empty(a.shape[:-1] + (length,), np.float64, "the transform")
     rows = out.size // length
     if rows:

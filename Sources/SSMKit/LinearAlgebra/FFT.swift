@@ -53,20 +53,43 @@ private func requireBatch(n: Int, count: Int, inRow: Int, outRow: Int, inCount: 
                 "buffers of \(inCount) in and \(outCount) out entries for \(count) rows of \(inRow) in, \(outRow) out")
 }
 
+/// Rows are transformed four at a time (one SIMD4 lane each) when the length is a power of two.
+private let laneWidth = 4
+
 /// `count` rows of n complex values from `x` into `y` (the same memory is allowed): forward, or
 /// inverse scaled by 1/n.
 public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
                 into y: UnsafeMutableBufferPointer<Complex<Double>>, inverse: Bool = false) throws {
     try requireBatch(n: n, count: count, inRow: n, outRow: n, inCount: x.count, outCount: y.count)
     let plan = FFTPlan.shared(n)
-    let scale = 1 / Double(n)
+    let scale = inverse ? 1 / Double(n) : 1
     let input = UnsafeRawPointer(x.baseAddress!).assumingMemoryBound(to: Double.self)
     let output = UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Double.self)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: plan.scratchCount) { scratch in
-        for r in 0..<count {
+    let lanes = plan.inner == nil && n > 1 && count >= laneWidth
+    let doubles = max(plan.scratchCount, lanes ? 4 * n * laneWidth : 0)
+    withScratch(bytes: doubles * MemoryLayout<Double>.stride) { raw in
+        var r = 0
+        if lanes {
+            let v = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * n)
+            let work = v, extra = v + 2 * n
+            while r + laneWidth <= count {
+                // Gather four rows into lanes, transform them together, scatter back.
+                let rows = (0..<laneWidth).map { input + 2 * n * (r + $0) }
+                for k in 0..<(2 * n) { work[k] = SIMD4(rows[0][k], rows[1][k], rows[2][k], rows[3][k]) }
+                plan.transform4(work, work, inverse: inverse, scratch: extra)
+                for l in 0..<laneWidth {
+                    let out = output + 2 * n * (r + l)
+                    for k in 0..<(2 * n) { out[k] = work[k][l] * scale }
+                }
+                r += laneWidth
+            }
+        }
+        let scratch = raw.bindMemory(to: Double.self, capacity: doubles)
+        while r < count {
             let out = output + 2 * n * r
-            plan.transform(input + 2 * n * r, out, inverse: inverse, scratch: scratch.baseAddress!)
+            plan.transform(input + 2 * n * r, out, inverse: inverse, scratch: scratch)
             if inverse { for k in 0..<(2 * n) { out[k] *= scale } }
+            r += 1
         }
     }
 }
@@ -77,9 +100,20 @@ public func rfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Double>,
     try requireBatch(n: n, count: count, inRow: n, outRow: n / 2 + 1, inCount: x.count, outCount: y.count)
     let plan = RealFFTPlan.shared(n)
     let output = UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Double.self)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: plan.scratchCount) { scratch in
-        for r in 0..<count {
-            plan.forward(x.baseAddress! + n * r, output + 2 * (n / 2 + 1) * r, scratch: scratch.baseAddress!)
+    let half = 2 * (n / 2 + 1)   // Doubles per output row
+    withScratch(bytes: plan.scratchCount(count: count) * MemoryLayout<Double>.stride) { raw in
+        var r = 0
+        if plan.laneCapable && count >= laneWidth {
+            while r + laneWidth <= count {
+                plan.forward4(rows: (0..<laneWidth).map { x.baseAddress! + n * (r + $0) },
+                              outputs: (0..<laneWidth).map { output + half * (r + $0) }, scratch: raw)
+                r += laneWidth
+            }
+        }
+        let scratch = raw.bindMemory(to: Double.self, capacity: plan.scratchCount(count: 1))
+        while r < count {
+            plan.forward(x.baseAddress! + n * r, output + half * r, scratch: scratch)
+            r += 1
         }
     }
 }
@@ -90,16 +124,27 @@ public func irfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
     try requireBatch(n: n, count: count, inRow: n / 2 + 1, outRow: n, inCount: x.count, outCount: y.count)
     let plan = RealFFTPlan.shared(n)
     let input = UnsafeRawPointer(x.baseAddress!).assumingMemoryBound(to: Double.self)
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: plan.scratchCount) { scratch in
-        for r in 0..<count {
-            plan.inverse(input + 2 * (n / 2 + 1) * r, y.baseAddress! + n * r, scratch: scratch.baseAddress!)
+    let half = 2 * (n / 2 + 1)
+    withScratch(bytes: plan.scratchCount(count: count) * MemoryLayout<Double>.stride) { raw in
+        var r = 0
+        if plan.laneCapable && count >= laneWidth {
+            while r + laneWidth <= count {
+                plan.inverse4(rows: (0..<laneWidth).map { input + half * (r + $0) },
+                              outputs: (0..<laneWidth).map { y.baseAddress! + n * (r + $0) }, scratch: raw)
+                r += laneWidth
+            }
+        }
+        let scratch = raw.bindMemory(to: Double.self, capacity: plan.scratchCount(count: 1))
+        while r < count {
+            plan.inverse(input + half * r, y.baseAddress! + n * r, scratch: scratch)
+            r += 1
         }
     }
 }
 
-/// A real-input FFT of length n. Even n: a complex FFT of length n/2 on the even and odd samples as
-/// real and imaginary parts, then one pass with the twiddles e^(−2πik/n), k ≤ n/2. Odd n: the
-/// complex FFT of length n.
+/// A real-input FFT of length n. Even n: a complex FFT of length h = n/2 on the even and odd
+/// samples as real and imaginary parts, then one pass with the twiddles e^(−2πik/n), k ≤ h. Odd n:
+/// the complex FFT of length n.
 final class RealFFTPlan: Sendable {
     let n: Int
     let complex: FFTPlan
@@ -119,8 +164,49 @@ final class RealFFTPlan: Sendable {
         }
     }
 
-    /// Doubles of scratch `forward` and `inverse` need.
-    var scratchCount: Int { 2 * 2 * complex.n + complex.scratchCount }
+    /// Four rows at once: even n whose half length is a power of two above 1.
+    var laneCapable: Bool { n % 2 == 0 && complex.inner == nil && complex.n > 1 }
+
+    /// Doubles of scratch for `count` rows (the four-row path when it applies).
+    func scratchCount(count: Int) -> Int {
+        let single = 2 * 2 * complex.n + complex.scratchCount
+        return laneCapable && count >= laneWidth ? max(single, 4 * complex.n * laneWidth) : single
+    }
+
+    /// X_k = E_k + e^(−2πik/n)·O_k for k = 0…h from Z = FFT_h(z), z_j = x_2j + i x_2j+1, with
+    /// E_k = (Z_k + conj Z_(h−k))/2 and O_k = (Z_k − conj Z_(h−k))/2i; `store(k, re, im)`.
+    @inline(__always)
+    private func untangle<V: FFTLane>(_ z: UnsafePointer<V>, store: (Int, V, V) -> Void) {
+        let h = n / 2
+        twiddles.withUnsafeBufferPointer { w in
+            for k in 0...h {
+                let a = k == h ? 0 : k, b = k == 0 ? 0 : h - k
+                let zr = z[2 * a], zi = z[2 * a + 1], cr = z[2 * b], ci = -z[2 * b + 1]   // Z_k, conj(Z_(h−k))
+                let er = (zr + cr) * 0.5, ei = (zi + ci) * 0.5
+                let or = (zi - ci) * 0.5, oi = (cr - zr) * 0.5
+                let wr = w[2 * k], wi = w[2 * k + 1]
+                store(k, er + or * wr - oi * wi, ei + oi * wr + or * wi)
+            }
+        }
+    }
+
+    /// The inverse of `untangle` for k < h: Z_k = E_k + i·O_k with E_k = (X_k + conj X_(h−k))/2 and
+    /// O_k = e^(+2πik/n)(X_k − conj X_(h−k))/2; `load(k)` gives X_k with Im X_0 = Im X_h = 0.
+    @inline(__always)
+    private func tangle<V: FFTLane>(_ z: UnsafeMutablePointer<V>, load: (Int) -> (V, V)) {
+        let h = n / 2
+        twiddles.withUnsafeBufferPointer { w in
+            for k in 0..<h {
+                let (xr, xi) = load(k), (yr, yi) = load(h - k)
+                let cr = yr, ci = -yi
+                let er = (xr + cr) * 0.5, ei = (xi + ci) * 0.5
+                let dr = (xr - cr) * 0.5, di = (xi - ci) * 0.5
+                let wr = w[2 * k], wi = -w[2 * k + 1]
+                let or = dr * wr - di * wi, oi = di * wr + dr * wi
+                z[2 * k] = er - oi; z[2 * k + 1] = ei + or
+            }
+        }
+    }
 
     /// n reals at x → n/2 + 1 complex values (interleaved) at y.
     func forward(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>) {
@@ -133,19 +219,22 @@ final class RealFFTPlan: Sendable {
             y[1] = 0   // X_0 of real input is real: no rounding residue
             return
         }
-        let h = n / 2
         // The n reals, read as h complex values (x_2j + i x_2j+1), transformed.
         complex.transform(x, z, inverse: false, scratch: rest)
-        twiddles.withUnsafeBufferPointer { w in
-            for k in 0...h {
-                let a = k % h, b = (h - k) % h
-                let zr = z[2 * a], zi = z[2 * a + 1], cr = z[2 * b], ci = -z[2 * b + 1]   // Z_k, conj(Z_(h−k))
-                let er = 0.5 * (zr + cr), ei = 0.5 * (zi + ci)          // E_k
-                let or = 0.5 * (zi - ci), oi = -0.5 * (zr - cr)         // O_k = (Z_k − conj Z_(h−k)) / 2i
-                let wr = w[2 * k], wi = w[2 * k + 1]
-                y[2 * k] = er + wr * or - wi * oi
-                y[2 * k + 1] = ei + wr * oi + wi * or
-            }
+        untangle(UnsafePointer(z)) { k, re, im in y[2 * k] = re; y[2 * k + 1] = im }
+    }
+
+    /// Four rows of n reals → four rows of n/2 + 1 complex values; `scratch` as `scratchCount(count: 4)`.
+    func forward4(rows: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>], scratch raw: UnsafeMutableRawPointer) {
+        let h = n / 2
+        let z = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * h), extra = z + 2 * h
+        let (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
+        for k in 0..<n { z[k] = SIMD4(r0[k], r1[k], r2[k], r3[k]) }
+        complex.transform4(z, z, inverse: false, scratch: extra)
+        let (o0, o1, o2, o3) = (outputs[0], outputs[1], outputs[2], outputs[3])
+        untangle(UnsafePointer(z)) { k, re, im in
+            o0[2 * k] = re[0]; o0[2 * k + 1] = im[0]; o1[2 * k] = re[1]; o1[2 * k + 1] = im[1]
+            o2[2 * k] = re[2]; o2[2 * k + 1] = im[2]; o3[2 * k] = re[3]; o3[2 * k + 1] = im[3]
         }
     }
 
@@ -169,22 +258,29 @@ final class RealFFTPlan: Sendable {
             return
         }
         let h = n / 2
-        twiddles.withUnsafeBufferPointer { w in
-            for k in 0..<h {
-                // X_k and conj(X_(h−k)), with Im X_0 = Im X_h = 0.
-                let xr = x[2 * k], xi = k == 0 ? 0 : x[2 * k + 1]
-                let cr = x[2 * (h - k)], ci = k == 0 ? 0 : -x[2 * (h - k) + 1]
-                let er = 0.5 * (xr + cr), ei = 0.5 * (xi + ci)
-                let dr = 0.5 * (xr - cr), di = 0.5 * (xi - ci)
-                // O_k = e^(+2πik/n)·d: conjugate of the forward twiddle.
-                let wr = w[2 * k], wi = -w[2 * k + 1]
-                let or = wr * dr - wi * di, oi = wr * di + wi * dr
-                z[2 * k] = er - oi; z[2 * k + 1] = ei + or                // Z_k = E_k + i·O_k
-            }
-        }
+        tangle(z) { k in (x[2 * k], k == 0 || k == h ? 0 : x[2 * k + 1]) }
         // The unscaled inverse of length h returns h·(x_2j + i x_2j+1): scale by 1/h = 2/n.
         complex.transform(z, y, inverse: true, scratch: rest)
         for j in 0..<n { y[j] *= 2 * scale }
+    }
+
+    /// Four rows of n/2 + 1 complex values → four rows of n reals; as `inverse`.
+    func inverse4(rows: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>], scratch raw: UnsafeMutableRawPointer) {
+        let h = n / 2
+        let z = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * h), extra = z + 2 * h
+        let (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
+        tangle(z) { k in
+            let re = SIMD4(r0[2 * k], r1[2 * k], r2[2 * k], r3[2 * k])
+            let im = k == 0 || k == h ? SIMD4<Double>() : SIMD4(r0[2 * k + 1], r1[2 * k + 1], r2[2 * k + 1], r3[2 * k + 1])
+            return (re, im)
+        }
+        complex.transform4(z, z, inverse: true, scratch: extra)
+        let scale = 2 / Double(n)
+        let (o0, o1, o2, o3) = (outputs[0], outputs[1], outputs[2], outputs[3])
+        for k in 0..<n {
+            let v = z[k] * scale
+            o0[k] = v[0]; o1[k] = v[1]; o2[k] = v[2]; o3[k] = v[3]
+        }
     }
 
     private static let cache = Mutex<[Int: RealFFTPlan]>([:])

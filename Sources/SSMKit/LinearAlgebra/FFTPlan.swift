@@ -28,6 +28,16 @@ func unitRoot(_ a: Int, _ b: Int) -> (cos: Double, sin: Double) {
     return (c, conjugate ? -s : s)
 }
 
+/// What the Stockham passes compute with: one Double, or one SIMD lane per transform.
+protocol FFTLane {
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Double) -> Self
+    static prefix func - (a: Self) -> Self
+}
+extension Double: FFTLane {}
+extension SIMD4: FFTLane where Scalar == Double {}
+
 /// A complex FFT of one length n ≥ 1 (forward e^(−2πi jk/n), or inverse e^(+2πi jk/n), unscaled).
 final class FFTPlan: Sendable {
     let n: Int
@@ -97,10 +107,21 @@ final class FFTPlan: Sendable {
         stockham(x, y, inverse: inverse, scratch: scratch)
     }
 
+    /// Four transforms at once: lane buffers hold element k of the four rows as SIMD4 values
+    /// (re at 2k, im at 2k + 1). Powers of two only.
+    func transform4(_ x: UnsafePointer<SIMD4<Double>>, _ y: UnsafeMutablePointer<SIMD4<Double>>, inverse: Bool,
+                    scratch: UnsafeMutablePointer<SIMD4<Double>>) {
+        precondition(inner == nil)
+        if n == 1 { y[0] = x[0]; y[1] = x[1]; return }
+        stockham(x, y, inverse: inverse, scratch: scratch)
+    }
+
     /// Radix-4 Stockham decimation in frequency (natural order in and out); one radix-2 pass when
-    /// log₂ n is odd. Each pass reads one buffer and writes the other.
-    private func stockham(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, inverse: Bool,
-                          scratch: UnsafeMutablePointer<Double>) {
+    /// log₂ n is odd. Each pass reads one buffer and writes the other. `V` is one value per lane:
+    /// Double for one transform, SIMD4<Double> for four transforms side by side (element k of lane
+    /// buffer: real parts at 2k, imaginary parts at 2k + 1). Scratch: 2n values of V.
+    func stockham<V: FFTLane>(_ x: UnsafePointer<V>, _ y: UnsafeMutablePointer<V>, inverse: Bool,
+                              scratch: UnsafeMutablePointer<V>) {
         var passes = 0
         var length = n
         while length > 1 { length >>= (length >= 4 ? 2 : 1); passes += 1 }
@@ -113,51 +134,69 @@ final class FFTPlan: Sendable {
             scratch.update(from: x, count: 2 * n)
             src = scratch; other = scratch
         }
-        let sign: Double = inverse ? -1 : 1   // inverse: conjugate twiddles and ±i
         twiddles.withUnsafeBufferPointer { table in
-        let w = table.baseAddress!
-        var len = n, s = 1
-        while len > 1 {
-            if len >= 4 {
-                let q4 = len / 4
-                for p in 0..<q4 {
-                    // w^(p·s), w^(2p·s), w^(3p·s) with w = e^(−2πi/n).
-                    let i1 = 2 * (p * s), i2 = 2 * (2 * p * s), i3 = 2 * (3 * p * s)
-                    let w1r = w[i1], w1i = sign * w[i1 + 1]
-                    let w2r = w[i2], w2i = sign * w[i2 + 1]
-                    let w3r = w[i3], w3i = sign * w[i3 + 1]
-                    for q in 0..<s {
-                        let ia = 2 * (q + s * p), ib = ia + 2 * s * q4, ic = ib + 2 * s * q4, id = ic + 2 * s * q4
-                        let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
-                        let cr = src[ic], ci = src[ic + 1], dr = src[id], di = src[id + 1]
-                        let apcR = ar + cr, apcI = ai + ci, amcR = ar - cr, amcI = ai - ci
-                        let bpdR = br + dr, bpdI = bi + di
-                        // j·(b − d) with j = i (forward) or −i (inverse).
-                        let jR = -sign * (bi - di), jI = sign * (br - dr)
-                        let o = 2 * (q + s * 4 * p)
-                        dst[o] = apcR + bpdR; dst[o + 1] = apcI + bpdI
-                        let x1R = amcR - jR, x1I = amcI - jI
-                        dst[o + 2 * s] = x1R * w1r - x1I * w1i; dst[o + 2 * s + 1] = x1R * w1i + x1I * w1r
-                        let x2R = apcR - bpdR, x2I = apcI - bpdI
-                        dst[o + 4 * s] = x2R * w2r - x2I * w2i; dst[o + 4 * s + 1] = x2R * w2i + x2I * w2r
-                        let x3R = amcR + jR, x3I = amcI + jI
-                        dst[o + 6 * s] = x3R * w3r - x3I * w3i; dst[o + 6 * s + 1] = x3R * w3i + x3I * w3r
+            let w = table.baseAddress!
+            var len = n, s = 1
+            while len > 1 {
+                if len >= 4 {
+                    if inverse {
+                        radix4Pass(src, dst, len: len, s: s, w: w, inverse: true)
+                    } else {
+                        radix4Pass(src, dst, len: len, s: s, w: w, inverse: false)
                     }
+                    len /= 4; s *= 4
+                } else {
+                    // len == 2: a radix-2 pass with twiddle 1.
+                    for q in 0..<s {
+                        let ia = 2 * q, ib = 2 * (q + s)
+                        let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
+                        dst[ia] = ar + br; dst[ia + 1] = ai + bi
+                        dst[ib] = ar - br; dst[ib + 1] = ai - bi
+                    }
+                    len /= 2; s *= 2
                 }
-                len /= 4; s *= 4
-            } else {
-                // len == 2: a radix-2 pass with twiddle 1.
-                for q in 0..<s {
-                    let ia = 2 * q, ib = 2 * (q + s)
-                    let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
-                    dst[ia] = ar + br; dst[ia + 1] = ai + bi
-                    dst[ib] = ar - br; dst[ib + 1] = ai - bi
-                }
-                len /= 2; s *= 2
+                src = dst
+                swap(&dst, &other)
             }
-            src = dst
-            swap(&dst, &other)
         }
+    }
+
+    /// One radix-4 pass of length `len` at stride `s` (len·s = n): for p < len/4 and q < s, the four
+    /// points q + s(p + j·len/4) become q + s(4p + j), times w^(j·p·s). `inverse` is a constant after
+    /// inlining (conjugate twiddles, −i instead of i). Groups with p = 0 skip the unit twiddles.
+    @inline(__always)
+    private func radix4Pass<V: FFTLane>(_ src: UnsafeMutablePointer<V>, _ dst: UnsafeMutablePointer<V>,
+                                        len: Int, s: Int, w: UnsafePointer<Double>, inverse: Bool) {
+        let q4 = len / 4, step = 2 * s * q4, o1 = 2 * s
+        let sign: Double = inverse ? -1 : 1
+        for p in 0..<q4 {
+            let i1 = 2 * (p * s), i2 = 2 * i1, i3 = i1 + i2
+            let w1r = w[i1], w1i = sign * w[i1 + 1], w2r = w[i2], w2i = sign * w[i2 + 1]
+            let w3r = w[i3], w3i = sign * w[i3 + 1]
+            let base = 2 * s * p, out = 2 * s * 4 * p
+            for q in 0..<s {
+                let ia = base + 2 * q, ib = ia + step, ic = ib + step, id = ic + step
+                let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
+                let cr = src[ic], ci = src[ic + 1], dr = src[id], di = src[id + 1]
+                let apcR = ar + cr, apcI = ai + ci, amcR = ar - cr, amcI = ai - ci
+                let bpdR = br + dr, bpdI = bi + di
+                // j·(b − d) with j = i (forward) or −i (inverse).
+                let jR = inverse ? bi - di : di - bi, jI = inverse ? dr - br : br - dr
+                let o = out + 2 * q
+                dst[o] = apcR + bpdR; dst[o + 1] = apcI + bpdI
+                let x1R = amcR - jR, x1I = amcI - jI
+                let x2R = apcR - bpdR, x2I = apcI - bpdI
+                let x3R = amcR + jR, x3I = amcI + jI
+                if p == 0 {
+                    dst[o + o1] = x1R; dst[o + o1 + 1] = x1I
+                    dst[o + 2 * o1] = x2R; dst[o + 2 * o1 + 1] = x2I
+                    dst[o + 3 * o1] = x3R; dst[o + 3 * o1 + 1] = x3I
+                } else {
+                    dst[o + o1] = x1R * w1r - x1I * w1i; dst[o + o1 + 1] = x1R * w1i + x1I * w1r
+                    dst[o + 2 * o1] = x2R * w2r - x2I * w2i; dst[o + 2 * o1 + 1] = x2R * w2i + x2I * w2r
+                    dst[o + 3 * o1] = x3R * w3r - x3I * w3i; dst[o + 3 * o1 + 1] = x3R * w3i + x3I * w3r
+                }
+            }
         }
     }
 
