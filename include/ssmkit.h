@@ -179,6 +179,22 @@ int32_t ssm_hippo_rank(int32_t measure, int64_t *rank);
 int32_t ssm_hippo_rank_correction(int32_t measure, int64_t N, const ssm_hippo_options_t *options,
                                   double *P);
 
+/** The diagonal-plus-low-rank (DPLR) form of a measure (MATH.md §2): the normal part
+ *  S = A + Σ_i p_i p_iᵀ = c·I + K (K skew) is diagonalized as S = V Λ V* with V unitary, by
+ *  LAPACK's Hermitian solver (zheevd) on −iK in float64; in modal coordinates
+ *  V* A V = Λ − Σ_i p̃_i p̃_i* with p̃_i = V* p_i and B̃ = V* B.
+ *  pairs != 0: keep the M = N/2 modes with Im λ > 0 (the others are their conjugates; N even);
+ *  pairs == 0: all M = N modes. Modes are in increasing Im λ.
+ *  Outputs: Lambda (M), P (r×M, row i = p̃_i, r from ssm_hippo_rank), B (M), V (N×M, row-major,
+ *  column m = eigenvector of mode m; may be NULL), error (may be NULL): ‖S V − V Λ‖_F/‖S‖_F over
+ *  all N modes plus the departure of S from c·I + skew (≈1e-15; the reconstruction error).
+ *  Same options as ssm_hippo. Work: about 100·N² bytes; N up to a few thousand.
+ *  Errors: as ssm_hippo_rank_correction; SSM_ERR_SIZE (pairs with odd N, e.g. FOUT, or a zero
+ *  frequency); SSM_NOT_CONVERGED (the eigensolver failed). */
+int32_t ssm_dplr(int32_t measure, int64_t N, const ssm_hippo_options_t *options, int32_t pairs,
+                 ssm_complex_t *Lambda, ssm_complex_t *P, ssm_complex_t *B, ssm_complex_t *V,
+                 double *error);
+
 /* ============================================================================================ */
 /* Discretization                                                                                */
 /* ============================================================================================ */

@@ -88,3 +88,29 @@ public func ssm_hippo_rank_correction(_ measure: Int32, _ N: Int64, _ options: U
         write(correction.elements, to: P)
     }
 }
+
+/// Bytes of work per N² for ssm_dplr: S and four real N×N products (40), −iK and the eigenvectors
+/// (32), zheevd's work space (≈ 2N² complex, 32) and V (16).
+private let dplrBytesPerSquare = 128
+
+@c @implementation
+public func ssm_dplr(_ measure: Int32, _ N: Int64, _ options: UnsafePointer<ssm_hippo_options_t>?, _ pairs: Int32,
+                     _ Lambda: UnsafeMutablePointer<ssm_complex_t>?, _ P: UnsafeMutablePointer<ssm_complex_t>?,
+                     _ B: UnsafeMutablePointer<ssm_complex_t>?, _ V: UnsafeMutablePointer<ssm_complex_t>?,
+                     _ error: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_dplr") {
+        let m = try SSMKitC.measure(measure)
+        let N = try size(N, "N")
+        let Lambda = try nonNull(Lambda, "Lambda"), P = try nonNull(P, "P"), B = try nonNull(B, "B")
+        let (theta, convention) = try hippoOptions(options)
+        _ = try hippoRank(m)
+        let count = try elementCount(N, N, what: "V")
+        try requireWorkspace(elements: count, bytesPerElement: dplrBytesPerSquare, what: "the DPLR form at N = \(N)")
+        let form = try dplr(m, N: N, theta: theta, convention: convention, pairs: pairs != 0)
+        write(form.lambda, to: Lambda)
+        write(form.P.elements, to: P)
+        write(form.B, to: B)
+        if let V { write(form.V.elements, to: V) }
+        error?.pointee = form.reconstructionError
+    }
+}

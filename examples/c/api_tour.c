@@ -121,6 +121,17 @@ int main(void) {
           "diag zoh Ā");
     CHECK(lb[1].re == 1 && lb[1].im == 0 && bb[1].re == 0.2 && bb[1].im == 0, "diag zoh at λ = 0");
 
+    /* DPLR of LegS, N = 4: Λ = −½ + iω (2 modes, ω > 0 ascending), V orthonormal columns. */
+    ssm_complex_t lam4[2], p4[2], b4[2], v4[8];
+    double derr = -1;
+    CHECK_OK(ssm_dplr(SSM_MEASURE_LEGS, 4, NULL, 1, lam4, p4, b4, v4, &derr));
+    CHECK(close_to(lam4[0].re, -0.5, 1e-14) && lam4[0].im > 0 && lam4[1].im > lam4[0].im && derr < 1e-14,
+          "dplr legs: %g%+gi, %g%+gi, error %g", lam4[0].re, lam4[0].im, lam4[1].re, lam4[1].im, derr);
+    double norm0 = 0;
+    for (int j = 0; j < 4; j++) norm0 += v4[2 * j].re * v4[2 * j].re + v4[2 * j].im * v4[2 * j].im;
+    CHECK(close_to(norm0, 1, 1e-14), "dplr V column norm %g", norm0);
+    CHECK_OK(ssm_dplr(SSM_MEASURE_LAGT, 4, NULL, 1, lam4, p4, b4, NULL, NULL));   /* V, error optional */
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

@@ -43,6 +43,16 @@ int main(void) {
     expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, NULL, NULL, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "lambda", "diag NULL lambda");
     expect(ssm_discretize_diag(SSM_METHOD_ZOH, 1, 2, lam, lam, &dt1, 1, 0, out, NULL), SSM_ERR_NULL, "B_bar", "diag NULL B_bar");
 
+    /* DPLR: NULL outputs, pairs with odd N, LMU, huge N. */
+    ssm_complex_t dl[4], dp[8], db[4];
+    expect(ssm_dplr(SSM_MEASURE_LEGS, 4, NULL, 1, NULL, dp, db, NULL, NULL), SSM_ERR_NULL, "Lambda", "dplr NULL Lambda");
+    expect(ssm_dplr(SSM_MEASURE_LEGS, 4, NULL, 1, dl, dp, NULL, NULL, NULL), SSM_ERR_NULL, "B", "dplr NULL B");
+    expect(ssm_dplr(SSM_MEASURE_FOUT, 3, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_SIZE, "odd", "dplr pairs odd N");
+    expect(ssm_dplr(SSM_MEASURE_LMU, 4, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_UNSUPPORTED, "LMU", "dplr LMU");
+    expect(ssm_dplr(SSM_MEASURE_LEGS, (int64_t)1 << 20, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_MEMORY,
+           "allocation limit", "dplr huge N");
+    expect(ssm_dplr(9, 4, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_VALUE, "measure", "dplr bad measure");
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

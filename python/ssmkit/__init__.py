@@ -21,7 +21,7 @@ from ._validate import as_size as _as_size
 from ._hippo import hippo, hippo_rank, rank_correction
 from ._linalg import expm
 from ._discretize import discretize, discretize_diag
-from . import compute
+from . import compute, init
 
 __all__ = [
     "__version__",
@@ -37,6 +37,7 @@ __all__ = [
     "discretize",
     "discretize_diag",
     "compute",
+    "init",
     "SSMError",
     "SSMCallerError",
     "SSMNullError",

@@ -144,6 +144,13 @@ _declare("ssm_expm", c_int32, [c_int64, f64_in, f64_out])
 # int32_t ssm_expm_complex(int64_t n, const ssm_complex_t *M, ssm_complex_t *out);
 _declare("ssm_expm_complex", c_int32, [c_int64, c128_in, c128_out])
 
+# int32_t ssm_dplr(int32_t measure, int64_t N, const ssm_hippo_options_t *options, int32_t pairs,
+#                  ssm_complex_t *Lambda, ssm_complex_t *P, ssm_complex_t *B, ssm_complex_t *V,
+#                  double *error);
+_declare("ssm_dplr", c_int32,
+         [c_int32, c_int64, POINTER(ssm_hippo_options_t), c_int32, c128_out, c128_out, c128_out, c128_out,
+          POINTER(c_double)])
+
 # --- Fourier transforms ---
 
 # int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);
