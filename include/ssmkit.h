@@ -276,6 +276,31 @@ int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_comp
                             double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);
 
 /* ============================================================================================ */
+/* Kernels, scans and convolution                                                               */
+/* ============================================================================================ */
+
+/** Threads the kernel, scan and convolution functions split their channels or rows across:
+ *  1…1024, or 0 for the default (all online cores). Process-wide.
+ *  Errors: SSM_ERR_VALUE (outside 0…1024). */
+int32_t ssm_set_threads(int32_t threads);
+
+/** The thread count in effect (the number of online cores unless ssm_set_threads chose one). */
+int32_t ssm_threads(void);
+
+/** The convolution kernel of a diagonal SSM (MATH.md §7):
+ *  K[h, l] = f · Re Σ_n w[h, n] · exp(l · z[h, n]),  l = 0 … L−1,  f = 2 if pairs else 1,
+ *  with z = log λ̄ (Δλ for zero-order hold, from ssm_discretize_diag) and w = C·B̄ per mode.
+ *  With conjugate-pair modes (pairs != 0) this is the kernel of y = 2·Re(C x) of S4D/S5.
+ *  Arrays are row-major: z and w H×N, K H×L. Powers come from a blocked table whose entries and
+ *  block starts are computed in float64 from exp and cos/sin of the exact multiple l·z: accurate
+ *  to a few ulps at any l (no error growth along L), with no H×N×L buffer (work: N·64 doubles per
+ *  thread). Channels are split across ssm_threads() threads.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (H, N, L < 1 or overflowing), SSM_ERR_VALUE (non-finite
+ *  z or w), SSM_UNSTABLE (K overflows: modes with Re z > 0 grow), SSM_ERR_MEMORY. */
+int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,
+                        int32_t pairs, double *K);
+
+/* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */
 

@@ -132,6 +132,17 @@ int main(void) {
     CHECK(close_to(norm0, 1, 1e-14), "dplr V column norm %g", norm0);
     CHECK_OK(ssm_dplr(SSM_MEASURE_LAGT, 4, NULL, 1, lam4, p4, b4, NULL, NULL));   /* V, error optional */
 
+    /* Threads and the diagonal kernel: one mode z = −0.1 + 0.5i, w = 1 gives K_l = 2·e^(−0.1 l)·cos(0.5 l). */
+    CHECK(ssm_threads() >= 1, "threads");
+    CHECK_OK(ssm_set_threads(1));
+    CHECK(ssm_threads() == 1, "set_threads");
+    CHECK_OK(ssm_set_threads(0));
+    ssm_complex_t kz = {-0.1, 0.5}, kw = {1, 0};
+    double Kd[300];
+    CHECK_OK(ssm_kernel_diag(1, 1, 300, &kz, &kw, 1, Kd));
+    for (int l = 0; l < 300; l += 37)
+        CHECK(fabs(Kd[l] - 2 * exp(-0.1 * l) * cos(0.5 * l)) <= 1e-14, "kernel_diag[%d] = %g", l, Kd[l]);
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

@@ -53,6 +53,20 @@ int main(void) {
            "allocation limit", "dplr huge N");
     expect(ssm_dplr(9, 4, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_VALUE, "measure", "dplr bad measure");
 
+    /* Kernel and threads: NULL, sizes, non-finite, overflow. */
+    ssm_complex_t kz[2] = {{-0.1, 1}, {-0.2, 2}}, kw[2] = {{1, 0}, {1, 0}};
+    double kk[8];
+    expect(ssm_kernel_diag(1, 2, 4, NULL, kw, 1, kk), SSM_ERR_NULL, "z", "kernel NULL z");
+    expect(ssm_kernel_diag(1, 2, 4, kz, kw, 1, NULL), SSM_ERR_NULL, "K", "kernel NULL K");
+    expect(ssm_kernel_diag(1, 2, 0, kz, kw, 1, kk), SSM_ERR_SIZE, "L", "kernel L = 0");
+    expect(ssm_kernel_diag(-1, 2, 4, kz, kw, 1, kk), SSM_ERR_SIZE, "H", "kernel negative H");
+    expect(ssm_kernel_diag((int64_t)1 << 40, (int64_t)1 << 40, 4, kz, kw, 1, kk), SSM_ERR_SIZE, "overflows", "kernel H·N overflow");
+    kz[1].im = NAN;
+    expect(ssm_kernel_diag(1, 2, 4, kz, kw, 1, kk), SSM_ERR_VALUE, "z[0, 1]", "kernel NaN");
+    kz[1].im = 2; kz[0].re = 800;
+    expect(ssm_kernel_diag(1, 2, 4, kz, kw, 1, kk), SSM_UNSTABLE, "overflows", "kernel growth");
+    expect(ssm_set_threads(-1), SSM_ERR_VALUE, "threads", "set_threads negative");
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

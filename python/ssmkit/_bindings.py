@@ -151,6 +151,16 @@ _declare("ssm_dplr", c_int32,
          [c_int32, c_int64, POINTER(ssm_hippo_options_t), c_int32, c128_out, c128_out, c128_out, c128_out,
           POINTER(c_double)])
 
+# --- Kernels, scans and convolution ---
+
+# int32_t ssm_set_threads(int32_t threads);
+_declare("ssm_set_threads", c_int32, [c_int32])
+# int32_t ssm_threads(void);
+_declare("ssm_threads", c_int32, [])
+# int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z,
+#                         const ssm_complex_t *w, int32_t pairs, double *K);
+_declare("ssm_kernel_diag", c_int32, [c_int64, c_int64, c_int64, c128_in, c128_in, c_int32, f64_out])
+
 # --- Fourier transforms ---
 
 # int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);

@@ -1,0 +1,40 @@
+// Header section "Kernels, scans and convolution".
+import ComplexModule
+import CSSMKit
+import SSMKit
+
+@c @implementation
+public func ssm_set_threads(_ threads: Int32) -> Int32 {
+    boundary("ssm_set_threads") {
+        guard threads >= 0 && threads <= 1024 else {
+            throw SSMError(.value, "threads = \(threads) must be in 0…1024 (0: all cores)")
+        }
+        try setThreadCount(Int(threads))
+    }
+}
+
+@c @implementation
+public func ssm_threads() -> Int32 {
+    Int32(clamping: threadCount)
+}
+
+@c @implementation
+public func ssm_kernel_diag(_ H: Int64, _ N: Int64, _ L: Int64, _ z: UnsafePointer<ssm_complex_t>?,
+                            _ w: UnsafePointer<ssm_complex_t>?, _ pairs: Int32, _ K: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_kernel_diag") {
+        let H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+        let z = try nonNull(z, "z"), w = try nonNull(w, "w"), K = try nonNull(K, "K")
+        let modes = try elementCount(H, N, what: "z"), outputs = try elementCount(H, L, what: "K")
+        // Work per thread: the power table (2N×128 doubles) and the block coefficients (L/128 + 1
+        // rows of 2N doubles).
+        let rows = try elementCount(N, 128 + L / 128 + 1, what: "the power table")
+        try requireWorkspace(elements: rows, bytesPerElement: 16 * max(threadCount, 1), what: "the power table")
+        try z.withMemoryRebound(to: Complex<Double>.self, capacity: modes) { zc in
+            try w.withMemoryRebound(to: Complex<Double>.self, capacity: modes) { wc in
+                try diagonalKernel(H: H, N: N, L: L, z: UnsafeBufferPointer(start: zc, count: modes),
+                                   w: UnsafeBufferPointer(start: wc, count: modes), pairs: pairs != 0,
+                                   into: UnsafeMutableBufferPointer(start: K, count: outputs))
+            }
+        }
+    }
+}
