@@ -149,7 +149,7 @@ _declare("ssm_expm_complex", c_int32, [c_int64, c128_in, c128_out])
 #                  double *error);
 _declare("ssm_dplr", c_int32,
          [c_int32, c_int64, POINTER(ssm_hippo_options_t), c_int32, c128_out, c128_out, c128_out, c128_out,
-          POINTER(c_double)])
+          f64_out])
 
 # --- Kernels, scans and convolution ---
 
