@@ -56,6 +56,15 @@ private func requireBatch(n: Int, count: Int, inRow: Int, outRow: Int, inCount: 
 /// Rows are transformed four at a time (one SIMD4 lane each) when the length is a power of two.
 private let laneWidth = 4
 
+/// Runs `body` on ranges of rows split across threads (groups of four rows; each thread at least
+/// about 64k points, so small batches stay on the calling thread).
+private func splitRows(_ count: Int, n: Int, _ body: (Range<Int>) -> Void) {
+    let groups = (count + laneWidth - 1) / laneWidth
+    parallelFor(groups, minimumPerThread: max(1, (1 << 16) / (laneWidth * max(n, 1)))) { g in
+        body((g.lowerBound * laneWidth)..<min(count, g.upperBound * laneWidth))
+    }
+}
+
 /// `count` rows of n complex values from `x` into `y` (the same memory is allowed): forward, or
 /// inverse scaled by 1/n.
 public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
@@ -67,8 +76,10 @@ public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
     let output = UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Double.self)
     let lanes = plan.inner == nil && n > 1 && count >= laneWidth
     let doubles = max(plan.scratchCount, lanes ? 4 * n * laneWidth : 0)
+    splitRows(count, n: n) { range in
     withScratch(bytes: doubles * MemoryLayout<Double>.stride) { raw in
-        var r = 0
+        var r = range.lowerBound
+        let count = range.upperBound
         if lanes {
             let v = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * n)
             let work = v, extra = v + 2 * n
@@ -92,6 +103,7 @@ public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
             r += 1
         }
     }
+    }
 }
 
 /// `count` rows of n reals from `x` into rows of n/2 + 1 complex values in `y`.
@@ -101,9 +113,11 @@ public func rfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Double>,
     let plan = RealFFTPlan.shared(n)
     let output = UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Double.self)
     let half = 2 * (n / 2 + 1)   // Doubles per output row
+    splitRows(count, n: n) { range in
     withScratch(bytes: plan.scratchCount(count: count) * MemoryLayout<Double>.stride) { raw in
-        var r = 0
-        if plan.laneCapable && count >= laneWidth {
+        var r = range.lowerBound
+        let count = range.upperBound
+        if plan.laneCapable && count - r >= laneWidth {
             while r + laneWidth <= count {
                 plan.forward4(rows: (0..<laneWidth).map { x.baseAddress! + n * (r + $0) },
                               outputs: (0..<laneWidth).map { output + half * (r + $0) }, scratch: raw)
@@ -116,6 +130,7 @@ public func rfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Double>,
             r += 1
         }
     }
+    }
 }
 
 /// `count` rows of n/2 + 1 complex values from `x` into rows of n reals in `y`, scaled by 1/n.
@@ -125,9 +140,11 @@ public func irfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
     let plan = RealFFTPlan.shared(n)
     let input = UnsafeRawPointer(x.baseAddress!).assumingMemoryBound(to: Double.self)
     let half = 2 * (n / 2 + 1)
+    splitRows(count, n: n) { range in
     withScratch(bytes: plan.scratchCount(count: count) * MemoryLayout<Double>.stride) { raw in
-        var r = 0
-        if plan.laneCapable && count >= laneWidth {
+        var r = range.lowerBound
+        let count = range.upperBound
+        if plan.laneCapable && count - r >= laneWidth {
             while r + laneWidth <= count {
                 plan.inverse4(rows: (0..<laneWidth).map { input + half * (r + $0) },
                               outputs: (0..<laneWidth).map { y.baseAddress! + n * (r + $0) }, scratch: raw)
@@ -139,6 +156,7 @@ public func irfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
             plan.inverse(input + half * r, y.baseAddress! + n * r, scratch: scratch)
             r += 1
         }
+    }
     }
 }
 
