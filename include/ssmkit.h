@@ -276,6 +276,77 @@ int32_t ssm_discretize_diag(int32_t method, int64_t H, int64_t N, const ssm_comp
                             double alpha, ssm_complex_t *lambda_bar, ssm_complex_t *B_bar);
 
 /* ============================================================================================ */
+/* Diagonal initializations                                                                      */
+/* ============================================================================================ */
+
+/** Diagonal schemes (MATH.md §3), for modes n = 0…M−1 of each of H channels, M = N/2 conjugate-
+ *  pair modes (MAMBA2: M = 1 per head):
+ *  LEGS    λ = −½ + iω_n, ω the LegS normal part's frequencies (ssm_dplr; S4D-LegS)
+ *  LIN     λ = −½ + iπn                           (S4D-Lin)
+ *  INV     λ = −½ + i(N/π)(N/(2n+1) − 1)          (S4D-Inv)
+ *  REAL    λ = −(n+1)                             (S4D-Real)
+ *  RANDOM  λ = −½ + i·exp(z), z ~ N(0, 1)         (s4's "rand")
+ *  LRU     discrete λ̄ = r e^{iθ}: r² ~ U(r_min², r_max²), θ ~ U(0, max_phase); γ = √(1 − r²)
+ *  MAMBA2  one real λ = −a per head, a ~ U(a_min, a_max) (A = −exp(A_log), A_log = log a). */
+typedef enum {
+    SSM_DIAG_LEGS = 0,
+    SSM_DIAG_LIN = 1,
+    SSM_DIAG_INV = 2,
+    SSM_DIAG_REAL = 3,
+    SSM_DIAG_RANDOM = 4,
+    SSM_DIAG_LRU = 5,
+    SSM_DIAG_MAMBA2 = 6
+} ssm_diag_scheme_t;
+
+/** How B is initialized: ONES (B = 1), HIPPO (LegS's B̃ = V*B from ssm_dplr, per block), RANDOM
+ *  (complex normal, real and imaginary parts of variance ½). C is always complex normal like that. */
+typedef enum {
+    SSM_B_ONES = 0,
+    SSM_B_HIPPO = 1,
+    SSM_B_RANDOM = 2
+} ssm_b_init_t;
+
+/** Options of ssm_diag_init (fill with ssm_diag_options_default first). */
+typedef struct {
+    int64_t size;          /**< sizeof(ssm_diag_options_t); set by ssm_diag_options_default */
+    int32_t scheme;        /**< an ssm_diag_scheme_t (default SSM_DIAG_LIN) */
+    int64_t H;             /**< channels (MAMBA2: heads), ≥ 1 (default 1) */
+    int64_t N;             /**< state size: even, M = N/2 modes (MAMBA2: any N ≥ 1, M = 1) (default 64) */
+    int32_t override_real; /**< non-zero: every Re λ = real_part (0 allowed) (default 0) */
+    double real_part;      /**< the override value (default −0.5) */
+    double real_scale;     /**< multiplies Re λ after the override (default 1) */
+    double imag_scale;     /**< multiplies Im λ (default 1) */
+    int32_t b_init;        /**< an ssm_b_init_t (default SSM_B_ONES) */
+    int32_t normalize;     /**< non-zero: S4's B /= sqrt(2 Σ_n |B_n/λ_n|²) per channel (default 0) */
+    int64_t blocks;        /**< S5's block-diagonal LEGS: J blocks of N/J (default 1) */
+    uint64_t seed;         /**< seed of the generator (xoshiro256** seeded by SplitMix64) (default 0) */
+    double r_min, r_max;   /**< LRU ring radii, 0 ≤ r_min < r_max ≤ 1 (defaults 0, 1) */
+    double max_phase;      /**< LRU phase range (default 2π) */
+    double a_min, a_max;   /**< MAMBA2 range, 0 < a_min ≤ a_max (defaults 1, 16) */
+} ssm_diag_options_t;
+
+/** Fills `options` with the defaults above. Errors: SSM_ERR_NULL. */
+int32_t ssm_diag_options_default(ssm_diag_options_t *options);
+
+/** Parses "legs", "lin", "inv", "real", "random", "lru", "mamba2" (case-insensitive, optional
+ *  "s4d-" prefix). Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown name). */
+int32_t ssm_diag_scheme_from_name(const char *name, int32_t *scheme);
+
+/** The number of modes M per channel the options give (N/2, or 1 for MAMBA2).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown scheme or unreadable options). */
+int32_t ssm_diag_modes(const ssm_diag_options_t *options, int64_t *modes);
+
+/** A diagonal initialization: lambda, B, C (H×M complex, row-major) and gamma (H×M; LRU's
+ *  normalization √(1 − |λ̄|²), 1 otherwise). λ is continuous-time, except LRU's discrete λ̄.
+ *  B, C and gamma may be NULL. Seeded and reproducible: the draws are made in the order λ, B, C
+ *  (ssmkit's documentation gives the exact order and formulas).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (H, N, blocks), SSM_ERR_VALUE (non-finite or out-of-range
+ *  options, normalize with λ = 0), SSM_ERR_UNSUPPORTED (an option that does not apply to the
+ *  scheme, e.g. real_part for LRU), SSM_ERR_MEMORY. */
+int32_t ssm_diag_init(const ssm_diag_options_t *options, ssm_complex_t *lambda, ssm_complex_t *B,
+                      ssm_complex_t *C, double *gamma);
+
+/* ============================================================================================ */
 /* Kernels, scans and convolution                                                               */
 /* ============================================================================================ */
 

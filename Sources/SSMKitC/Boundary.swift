@@ -70,6 +70,18 @@ func nonNull<T>(_ pointer: T?, _ name: String) throws -> T {
     return pointer
 }
 
+/// The body of the `ssm_X_from_name` functions: reads the C string `name`, maps it through `parse`
+/// and stores the enum value in `out`; an unknown name is `.value` with the `known` names listed.
+func parseName(_ name: UnsafePointer<CChar>?, into out: UnsafeMutablePointer<Int32>?, outName: String,
+               what: String, known: String, _ parse: (String) -> Int32?) throws {
+    let text = String(cString: try nonNull(name, "name"))
+    let out = try nonNull(out, outName)
+    guard let value = parse(text) else {
+        throw SSMError(.value, "unknown \(what) \"\(text)\" (known: \(known))")
+    }
+    out.pointee = value
+}
+
 /// Checks that a size is at least `minimum` and returns it as `Int`.
 func size(_ value: Int64, _ name: String, minimum: Int64 = 1) throws -> Int {
     guard value >= minimum else {

@@ -47,12 +47,10 @@ public func ssm_discretize_options_default(_ options: UnsafeMutablePointer<ssm_d
 @c @implementation
 public func ssm_method_from_name(_ name: UnsafePointer<CChar>?, _ method: UnsafeMutablePointer<Int32>?) -> Int32 {
     boundary("ssm_method_from_name") {
-        let name = String(cString: try nonNull(name, "name"))
-        let out = try nonNull(method, "method")
-        guard let m = DiscretizationMethod(name: name) else {
-            throw SSMError(.value, "unknown method name \"\(name)\" (known: zoh, foh, gbt, bilinear, tustin, euler, forward_diff, backward_diff, impulse, zoh_a_euler_b)")
+        try parseName(name, into: method, outName: "method", what: "method name",
+                      known: "zoh, foh, gbt, bilinear, tustin, euler, forward_diff, backward_diff, impulse, zoh_a_euler_b") {
+            DiscretizationMethod(name: $0).map(methodValue)
         }
-        out.pointee = methodValue(m)
     }
 }
 

@@ -39,12 +39,9 @@ public func ssm_hippo_options_default(_ options: UnsafeMutablePointer<ssm_hippo_
 @c @implementation
 public func ssm_measure_from_name(_ name: UnsafePointer<CChar>?, _ measure: UnsafeMutablePointer<Int32>?) -> Int32 {
     boundary("ssm_measure_from_name") {
-        let name = String(cString: try nonNull(name, "name"))
-        let out = try nonNull(measure, "measure")
-        guard let m = HiPPOMeasure(name: name) else {
-            throw SSMError(.value, "unknown measure name \"\(name)\" (known: legs, legt, lmu, lagt, fout)")
+        try parseName(name, into: measure, outName: "measure", what: "measure name", known: "legs, legt, lmu, lagt, fout") {
+            HiPPOMeasure(name: $0)?.rawValue
         }
-        out.pointee = m.rawValue
     }
 }
 

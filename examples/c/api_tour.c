@@ -132,6 +132,25 @@ int main(void) {
     CHECK(close_to(norm0, 1, 1e-14), "dplr V column norm %g", norm0);
     CHECK_OK(ssm_dplr(SSM_MEASURE_LAGT, 4, NULL, 1, lam4, p4, b4, NULL, NULL));   /* V, error optional */
 
+    /* Diagonal initialization: S4D-Lin, N = 8, two channels, zero real parts, random B. */
+    ssm_diag_options_t dg;
+    CHECK_OK(ssm_diag_options_default(&dg));
+    CHECK(dg.size == (int64_t)sizeof dg && dg.scheme == SSM_DIAG_LIN && dg.N == 64 && dg.H == 1, "diag defaults");
+    int32_t scheme = -1;
+    CHECK_OK(ssm_diag_scheme_from_name("S4D-Lin", &scheme));
+    CHECK(scheme == SSM_DIAG_LIN, "diag_scheme_from_name");
+    dg.N = 8; dg.H = 2; dg.override_real = 1; dg.real_part = 0; dg.b_init = SSM_B_RANDOM; dg.seed = 42;
+    int64_t modes = 0;
+    CHECK_OK(ssm_diag_modes(&dg, &modes));
+    CHECK(modes == 4, "diag modes %lld", (long long)modes);
+    ssm_complex_t dlam[8], dB[8], dC[8];
+    double dgam[8];
+    CHECK_OK(ssm_diag_init(&dg, dlam, dB, dC, dgam));
+    for (int k = 0; k < 8; k++)
+        CHECK(dlam[k].re == 0 && close_to(dlam[k].im, 3.14159265358979323846 * (k % 4), 1e-15) && dgam[k] == 1,
+              "diag lambda[%d]", k);
+    CHECK_OK(ssm_diag_init(&dg, dlam, NULL, NULL, NULL));   /* B, C, gamma optional */
+
     /* Threads and the diagonal kernel: one mode z = −0.1 + 0.5i, w = 1 gives K_l = 2·e^(−0.1 l)·cos(0.5 l). */
     CHECK(ssm_threads() >= 1, "threads");
     CHECK_OK(ssm_set_threads(1));

@@ -53,6 +53,31 @@ int main(void) {
            "allocation limit", "dplr huge N");
     expect(ssm_dplr(9, 4, NULL, 1, dl, dp, db, NULL, NULL), SSM_ERR_VALUE, "measure", "dplr bad measure");
 
+    /* Diagonal initialization: NULL, bad options, sizes, unsupported combinations. */
+    ssm_diag_options_t dgo;
+    ssm_complex_t dgl[64];
+    int64_t dgm = 0;
+    expect(ssm_diag_options_default(NULL), SSM_ERR_NULL, "options", "diag options NULL");
+    ssm_diag_options_default(&dgo);
+    dgo.N = 8;
+    expect(ssm_diag_init(&dgo, NULL, NULL, NULL, NULL), SSM_ERR_NULL, "lambda", "diag NULL lambda");
+    expect(ssm_diag_modes(&dgo, NULL), SSM_ERR_NULL, "modes", "diag_modes NULL");
+    expect(ssm_diag_scheme_from_name("s5", &code), SSM_ERR_VALUE, "s5", "diag unknown scheme");
+    dgo.N = 7;
+    expect(ssm_diag_init(&dgo, dgl, NULL, NULL, NULL), SSM_ERR_SIZE, "N", "diag odd N");
+    dgo.N = 8; dgo.scheme = 99;
+    expect(ssm_diag_modes(&dgo, &dgm), SSM_ERR_VALUE, "scheme", "diag bad scheme value");
+    dgo.scheme = SSM_DIAG_LRU; dgo.override_real = 1;
+    expect(ssm_diag_init(&dgo, dgl, NULL, NULL, NULL), SSM_ERR_UNSUPPORTED, "real_part", "diag LRU real part");
+    dgo.override_real = 0; dgo.r_min = 2;
+    expect(ssm_diag_init(&dgo, dgl, NULL, NULL, NULL), SSM_ERR_VALUE, "r_min", "diag LRU radius");
+    dgo.scheme = SSM_DIAG_LIN; dgo.r_min = 0; dgo.H = -2;
+    expect(ssm_diag_init(&dgo, dgl, NULL, NULL, NULL), SSM_ERR_SIZE, "H", "diag negative H");
+    dgo.H = (int64_t)1 << 30; dgo.N = 1024;
+    expect(ssm_diag_init(&dgo, dgl, NULL, NULL, NULL), SSM_ERR_MEMORY, "allocation limit", "diag huge");
+    dgo.size = 3;
+    expect(ssm_diag_modes(&dgo, &dgm), SSM_ERR_VALUE, "size", "diag uninitialized options");
+
     /* Kernel and threads: NULL, sizes, non-finite, overflow. */
     ssm_complex_t kz[2] = {{-0.1, 1}, {-0.2, 2}}, kw[2] = {{1, 0}, {1, 0}};
     double kk[8];

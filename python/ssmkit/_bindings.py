@@ -26,6 +26,7 @@ __all__ = [
     "ssm_complex_t",
     "ssm_hippo_options_t",
     "ssm_discretize_options_t",
+    "ssm_diag_options_t",
 ]
 
 lib, library_path = load_library()
@@ -47,6 +48,9 @@ SSM_UNSTABLE = 3
 
 SSM_MEASURE_LEGS, SSM_MEASURE_LEGT, SSM_MEASURE_LMU, SSM_MEASURE_LAGT, SSM_MEASURE_FOUT = range(5)
 SSM_CONVENTION_PAPER, SSM_CONVENTION_S4 = 0, 1
+(SSM_DIAG_LEGS, SSM_DIAG_LIN, SSM_DIAG_INV, SSM_DIAG_REAL, SSM_DIAG_RANDOM, SSM_DIAG_LRU,
+ SSM_DIAG_MAMBA2) = range(7)
+SSM_B_ONES, SSM_B_HIPPO, SSM_B_RANDOM = 0, 1, 2
 (SSM_METHOD_ZOH, SSM_METHOD_FOH, SSM_METHOD_GBT, SSM_METHOD_BILINEAR, SSM_METHOD_EULER,
  SSM_METHOD_BACKWARD_DIFF, SSM_METHOD_IMPULSE, SSM_METHOD_ZOH_A_EULER_B) = range(8)
 SSM_OUTPUT_SCIPY, SSM_OUTPUT_STATE_ONLY = 0, 1
@@ -66,6 +70,16 @@ class ssm_hippo_options_t(ctypes.Structure):
     """``typedef struct { int64_t size; double theta; int32_t convention; } ssm_hippo_options_t;``"""
 
     _fields_ = [("size", c_int64), ("theta", c_double), ("convention", c_int32)]
+
+
+class ssm_diag_options_t(ctypes.Structure):
+    """``ssm_diag_options_t`` (field order and types exactly as in the header)."""
+
+    _fields_ = [("size", c_int64), ("scheme", c_int32), ("H", c_int64), ("N", c_int64),
+                ("override_real", c_int32), ("real_part", c_double), ("real_scale", c_double),
+                ("imag_scale", c_double), ("b_init", c_int32), ("normalize", c_int32),
+                ("blocks", c_int64), ("seed", ctypes.c_uint64), ("r_min", c_double), ("r_max", c_double),
+                ("max_phase", c_double), ("a_min", c_double), ("a_max", c_double)]
 
 
 class ssm_discretize_options_t(ctypes.Structure):
@@ -150,6 +164,18 @@ _declare("ssm_expm_complex", c_int32, [c_int64, c128_in, c128_out])
 _declare("ssm_dplr", c_int32,
          [c_int32, c_int64, POINTER(ssm_hippo_options_t), c_int32, c128_out, c128_out, c128_out, c128_out,
           f64_out])
+
+# --- Diagonal initializations ---
+
+# int32_t ssm_diag_options_default(ssm_diag_options_t *options);
+_declare("ssm_diag_options_default", c_int32, [POINTER(ssm_diag_options_t)])
+# int32_t ssm_diag_scheme_from_name(const char *name, int32_t *scheme);
+_declare("ssm_diag_scheme_from_name", c_int32, [c_char_p, POINTER(c_int32)])
+# int32_t ssm_diag_modes(const ssm_diag_options_t *options, int64_t *modes);
+_declare("ssm_diag_modes", c_int32, [POINTER(ssm_diag_options_t), POINTER(c_int64)])
+# int32_t ssm_diag_init(const ssm_diag_options_t *options, ssm_complex_t *lambda, ssm_complex_t *B,
+#                       ssm_complex_t *C, double *gamma);
+_declare("ssm_diag_init", c_int32, [POINTER(ssm_diag_options_t), c128_out, c128_out, c128_out, f64_out])
 
 # --- Kernels, scans and convolution ---
 

@@ -1,6 +1,6 @@
-"""Initializing SSMs: the diagonal-plus-low-rank (DPLR) form of HiPPO matrices.
+"""Initializing SSMs: the DPLR form of HiPPO matrices and diagonal schemes (S4D, LRU, Mamba-2).
 
-(Diagonal schemes — S4D, LRU, Mamba — timescales and exporters to peer layouts come next.)
+(Timescales and exporters to peer layouts come next.)
 """
 
 from __future__ import annotations
@@ -11,11 +11,15 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _bindings as _b
-from ._errors import _check
+from ._errors import SSMValueError, _check
 from ._hippo import _options, measure_code
-from ._validate import as_size, empty
+from ._validate import as_name, as_real_scalar, as_size, choice, empty
 
-__all__ = ["DPLR", "dplr"]
+__all__ = ["DPLR", "dplr", "Diagonal", "diagonal", "SCHEMES"]
+
+#: Diagonal scheme names (``ssm_diag_scheme_t``).
+SCHEMES = ("legs", "lin", "inv", "real", "random", "lru", "mamba2")
+_B_INITS = {"ones": _b.SSM_B_ONES, "hippo": _b.SSM_B_HIPPO, "random": _b.SSM_B_RANDOM}
 
 
 class DPLR(NamedTuple):
@@ -65,3 +69,91 @@ def dplr(measure: str, N: int, theta: float = 1.0, convention: str = "paper", pa
     error = np.full(1, np.nan)
     _check(_b.lib.ssm_dplr(code, N, ctypes.byref(options), 1 if pairs else 0, Lambda, P, B, V, error))
     return DPLR(Lambda, P, B, V, float(error[0]))
+
+
+class Diagonal(NamedTuple):
+    """A diagonal initialization for H channels × M modes (M = N/2; Mamba-2: M = 1)."""
+
+    Lambda: np.ndarray  #: (H, M) complex128; continuous-time λ, except LRU's discrete λ̄
+    B: np.ndarray       #: (H, M) complex128
+    C: np.ndarray       #: (H, M) complex128, complex normal (parts of variance ½)
+    gamma: np.ndarray   #: (H, M) float64; LRU's √(1 − |λ̄|²), 1 for the other schemes
+
+
+def diagonal(scheme: str = "lin", N: int = 64, H: int = 1, *, real_part=None, real_scale: float = 1.0,
+             imag_scale: float = 1.0, B: str = "ones", normalize: bool = False, blocks: int = 1,
+             seed: int = 0, r_min: float = 0.0, r_max: float = 1.0, max_phase: float = 2 * np.pi,
+             a_min: float = 1.0, a_max: float = 16.0) -> Diagonal:
+    """Diagonal SSM initialization (MATH.md §3) for modes n = 0…M−1:
+
+    ========  ==============================================================
+    legs      λ = −½ + iω_n (LegS normal part, :func:`dplr`; S4D-LegS)
+    lin       λ = −½ + iπn (S4D-Lin)
+    inv       λ = −½ + i(N/π)(N/(2n+1) − 1) (S4D-Inv)
+    real      λ = −(n+1) (S4D-Real)
+    random    λ = −½ + i·exp(z), z ~ N(0, 1)
+    lru       discrete λ̄ = r e^{iθ}, r² ~ U(r_min², r_max²), θ ~ U(0, max_phase); γ = √(1 − r²)
+    mamba2    one real λ = −a per head, a ~ U(a_min, a_max) (A_log = log a)
+    ========  ==============================================================
+
+    Parameters
+    ----------
+    scheme : str
+        One of :data:`SCHEMES` (an "s4d-" prefix is accepted).
+    N : int
+        State size: even, M = N/2 conjugate-pair modes (mamba2: any N, M = 1).
+    H : int
+        Channels (mamba2: heads).
+    real_part : float, optional
+        Replaces every Re λ (0 gives the zero-real-part initialization). S4D schemes only.
+    real_scale, imag_scale : float
+        Multiply Re λ (after ``real_part``) and Im λ. S4D schemes only.
+    B : {"ones", "hippo", "random"}
+        B = 1; LegS's B̃ = V*B (per block); or complex normal with parts of variance ½.
+    normalize : bool
+        S4's B /= sqrt(2 Σ_n |B_n/λ_n|²) per channel (needs λ ≠ 0).
+    blocks : int
+        S5's block-diagonal LegS: J blocks, each LegS of size N/J (scheme "legs").
+    seed : int
+        Seed of the generator (xoshiro256** seeded by SplitMix64). Draws in the order λ (random:
+        exp(z) per (h, n); lru: two uniforms per (h, n); mamba2: one per head), then B (random:
+        re, im per (h, n)), then C (re, im per (h, n)); normals by Box–Muller's cosine branch.
+    r_min, r_max, max_phase : float
+        The LRU ring.
+    a_min, a_max : float
+        The Mamba-2 range.
+
+    Returns
+    -------
+    Diagonal
+        ``(Lambda, B, C, gamma)``, each of shape (H, M).
+    """
+    options = _b.ssm_diag_options_t()
+    _check(_b.lib.ssm_diag_options_default(ctypes.byref(options)))
+    code = ctypes.c_int32(-1)
+    _check(_b.lib.ssm_diag_scheme_from_name(as_name(scheme, "scheme"), ctypes.byref(code)))
+    options.scheme = code.value
+    options.H = as_size(H, "H")
+    options.N = as_size(N, "N")
+    if real_part is not None:
+        options.override_real = 1
+        options.real_part = as_real_scalar(real_part, "real_part")
+    options.real_scale = as_real_scalar(real_scale, "real_scale")
+    options.imag_scale = as_real_scalar(imag_scale, "imag_scale")
+    options.b_init = choice(B, "B", _B_INITS)
+    options.normalize = 1 if normalize else 0
+    options.blocks = as_size(blocks, "blocks")
+    seed = as_size(seed, "seed", minimum=0)
+    if seed >= 2**64:
+        raise SSMValueError(f"seed = {seed} must be below 2**64")
+    options.seed = seed
+    options.r_min, options.r_max = as_real_scalar(r_min, "r_min"), as_real_scalar(r_max, "r_max")
+    options.max_phase = as_real_scalar(max_phase, "max_phase")
+    options.a_min, options.a_max = as_real_scalar(a_min, "a_min"), as_real_scalar(a_max, "a_max")
+    modes = ctypes.c_int64(0)
+    _check(_b.lib.ssm_diag_modes(ctypes.byref(options), ctypes.byref(modes)))
+    shape = (options.H, modes.value)
+    Lambda, Bm, C = (empty(shape, np.complex128, name) for name in ("Lambda", "B", "C"))
+    gamma = empty(shape, np.float64, "gamma")
+    _check(_b.lib.ssm_diag_init(ctypes.byref(options), Lambda, Bm, C, gamma))
+    return Diagonal(Lambda, Bm, C, gamma)

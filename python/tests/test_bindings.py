@@ -78,6 +78,13 @@ def test_struct_layouts_match_header():
     assert [f for f, _ in d._fields_] == ["size", "method", "alpha", "convention"]
     assert (d.size.offset, d.method.offset, d.alpha.offset, d.convention.offset,
             ctypes.sizeof(d)) == (0, 8, 16, 24, 32)
+    g = b.ssm_diag_options_t
+    offsets = [getattr(g, f).offset for f, _ in g._fields_]
+    assert offsets == [0, 8, 16, 24, 32, 40, 48, 56, 64, 68, 72, 80, 88, 96, 104, 112, 120]
+    assert ctypes.sizeof(g) == 128
+    # The library's own sizeof (from the header, as compiled into it) agrees.
+    o = g()
+    assert b.lib.ssm_diag_options_default(ctypes.byref(o)) == 0 and o.size == 128
 
 
 def test_options_defaults():

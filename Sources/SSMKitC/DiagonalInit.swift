@@ -1,0 +1,83 @@
+// Header section "Diagonal initializations".
+import ComplexModule
+import CSSMKit
+import SSMKit
+
+/// Reads `ssm_diag_options_t` (NULL: defaults) into the core's options.
+private func diagonalOptions(_ options: UnsafePointer<ssm_diag_options_t>?) throws -> DiagonalInitOptions {
+    let c = try readOptions(options, minimumSize: MemoryLayout<ssm_diag_options_t>.size,
+                            default: { var o = ssm_diag_options_t(); _ = ssm_diag_options_default(&o); return o },
+                            name: "options")
+    guard let scheme = DiagonalScheme(rawValue: c.scheme) else {
+        throw SSMError(.value, "options->scheme = \(c.scheme) is not an ssm_diag_scheme_t (LEGS 0 … MAMBA2 6)")
+    }
+    guard let bInit = DiagonalBInit(rawValue: c.b_init) else {
+        throw SSMError(.value, "options->b_init = \(c.b_init) is not an ssm_b_init_t (ONES 0, HIPPO 1, RANDOM 2)")
+    }
+    var o = DiagonalInitOptions()
+    o.scheme = scheme
+    o.H = try size(c.H, "options->H")
+    o.N = try size(c.N, "options->N")
+    o.realPart = c.override_real != 0 ? c.real_part : nil
+    o.realScale = c.real_scale; o.imagScale = c.imag_scale
+    o.bInit = bInit
+    o.normalize = c.normalize != 0
+    o.blocks = try size(c.blocks, "options->blocks")
+    o.seed = c.seed
+    o.rMin = c.r_min; o.rMax = c.r_max; o.maxPhase = c.max_phase
+    o.aMin = c.a_min; o.aMax = c.a_max
+    return o
+}
+
+@c @implementation
+public func ssm_diag_options_default(_ options: UnsafeMutablePointer<ssm_diag_options_t>?) -> Int32 {
+    boundary("ssm_diag_options_default") {
+        let options = try nonNull(options, "options")
+        let d = DiagonalInitOptions()
+        options.pointee = ssm_diag_options_t(
+            size: Int64(MemoryLayout<ssm_diag_options_t>.size), scheme: d.scheme.rawValue, H: Int64(d.H), N: Int64(d.N),
+            override_real: 0, real_part: -0.5, real_scale: d.realScale, imag_scale: d.imagScale,
+            b_init: d.bInit.rawValue, normalize: 0, blocks: Int64(d.blocks), seed: d.seed,
+            r_min: d.rMin, r_max: d.rMax, max_phase: d.maxPhase, a_min: d.aMin, a_max: d.aMax)
+    }
+}
+
+@c @implementation
+public func ssm_diag_scheme_from_name(_ name: UnsafePointer<CChar>?, _ scheme: UnsafeMutablePointer<Int32>?) -> Int32 {
+    boundary("ssm_diag_scheme_from_name") {
+        try parseName(name, into: scheme, outName: "scheme", what: "diagonal scheme",
+                      known: "legs, lin, inv, real, random, lru, mamba2") { DiagonalScheme(name: $0)?.rawValue }
+    }
+}
+
+@c @implementation
+public func ssm_diag_modes(_ options: UnsafePointer<ssm_diag_options_t>?, _ modes: UnsafeMutablePointer<Int64>?) -> Int32 {
+    boundary("ssm_diag_modes") {
+        let out = try nonNull(modes, "modes")
+        let o = try diagonalOptions(options)
+        out.pointee = Int64(diagonalModes(o.scheme, N: o.N))
+    }
+}
+
+@c @implementation
+public func ssm_diag_init(_ options: UnsafePointer<ssm_diag_options_t>?, _ lambda: UnsafeMutablePointer<ssm_complex_t>?,
+                          _ B: UnsafeMutablePointer<ssm_complex_t>?, _ C: UnsafeMutablePointer<ssm_complex_t>?,
+                          _ gamma: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_diag_init") {
+        let o = try diagonalOptions(options)
+        let lambda = try nonNull(lambda, "lambda")
+        let count = try elementCount(o.H, max(diagonalModes(o.scheme, N: o.N), 1), what: "lambda")
+        // λ, B, C, γ and the LegS DPLR work (≈ 130·(N/J)² bytes) when it is used.
+        try requireWorkspace(elements: count, bytesPerElement: 64, what: "the initialization")
+        if o.scheme == .legs || o.bInit == .hippo {
+            let block = o.N / max(o.blocks, 1)
+            try requireWorkspace(elements: try elementCount(block, block, what: "the LegS block"), bytesPerElement: 128,
+                                 what: "the LegS DPLR form")
+        }
+        let result = try diagonalInit(o)
+        write(result.lambda, to: lambda)
+        if let B { write(result.B, to: B) }
+        if let C { write(result.C, to: C) }
+        if let gamma { write(result.gamma, to: gamma) }
+    }
+}
