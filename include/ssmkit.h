@@ -346,6 +346,28 @@ int32_t ssm_diag_modes(const ssm_diag_options_t *options, int64_t *modes);
 int32_t ssm_diag_init(const ssm_diag_options_t *options, ssm_complex_t *lambda, ssm_complex_t *B,
                       ssm_complex_t *C, double *gamma);
 
+/** How a model stores the timescale Δ: EXP Δ = exp(p) (S4, S4D, S5's log_step);
+ *  SOFTPLUS Δ = log(1 + e^p) (Mamba's dt_bias). */
+typedef enum {
+    SSM_DT_EXP = 0,
+    SSM_DT_SOFTPLUS = 1
+} ssm_dt_transform_t;
+
+/** `count` log-uniform timescales: dt[k] = exp(log dt_min + U_k·(log dt_max − log dt_min)), U_k the
+ *  k-th uniform of the seeded generator (as ssm_diag_init's). One per channel or per mode is the
+ *  caller's choice of count. Errors: SSM_ERR_NULL, SSM_ERR_SIZE (count < 1), SSM_ERR_VALUE (unless
+ *  0 < dt_min ≤ dt_max, finite), SSM_ERR_MEMORY. */
+int32_t ssm_timescales(int64_t count, double dt_min, double dt_max, uint64_t seed, double *dt);
+
+/** Converts between Δ and its stored parameter p, entry by entry (`x` and `out` may be the same):
+ *  inverse == 0: out = Δ = transform(x) (softplus without overflow);
+ *  inverse != 0: out = p with transform(p) = max(x, floor) for SOFTPLUS (Mamba floors at 1e-4),
+ *  log(x) for EXP; the inverse softplus x + log(−expm1(−x)) is accurate for tiny and large x.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (unknown transform, non-finite x, x ≤ 0 when
+ *  inverting, floor not finite or < 0), SSM_UNSTABLE (exp overflows). */
+int32_t ssm_dt_transform(int32_t transform, int32_t inverse, int64_t count, const double *x, double floor,
+                         double *out);
+
 /* ============================================================================================ */
 /* Kernels, scans and convolution                                                               */
 /* ============================================================================================ */

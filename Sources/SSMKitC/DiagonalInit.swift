@@ -81,3 +81,40 @@ public func ssm_diag_init(_ options: UnsafePointer<ssm_diag_options_t>?, _ lambd
         if let gamma { write(result.gamma, to: gamma) }
     }
 }
+
+@c @implementation
+public func ssm_timescales(_ count: Int64, _ dt_min: Double, _ dt_max: Double, _ seed: UInt64,
+                           _ dt: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_timescales") {
+        let count = try size(count, "count")
+        let dt = try nonNull(dt, "dt")
+        try requireWorkspace(elements: count, bytesPerElement: 8, what: "\(count) timescales")
+        write(try logUniformTimescales(count: count, dtMin: dt_min, dtMax: dt_max, seed: seed), to: dt)
+    }
+}
+
+@c @implementation
+public func ssm_dt_transform(_ transform: Int32, _ inverse: Int32, _ count: Int64, _ x: UnsafePointer<Double>?,
+                             _ floor: Double, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_dt_transform") {
+        guard let t = TimescaleTransform(rawValue: transform) else {
+            throw SSMError(.value, "transform = \(transform) is not an ssm_dt_transform_t (EXP 0, SOFTPLUS 1)")
+        }
+        let count = try size(count, "count")
+        let x = try nonNull(x, "x"), out = try nonNull(out, "out")
+        for k in 0..<count where !x[k].isFinite { throw SSMError(.value, "x[\(k)] = \(x[k]) is not finite") }
+        if inverse != 0 {
+            for k in 0..<count {
+                do { out[k] = try timescaleParameter(x[k], t, floor: floor) } catch let e as SSMError {
+                    throw SSMError(e.kind, "x[\(k)]: \(e.message)")
+                }
+            }
+        } else {
+            for k in 0..<count {
+                let value = timescale(fromParameter: x[k], t)
+                guard value.isFinite else { throw SSMError(.unstable, "exp(x[\(k)] = \(x[k])) overflows") }
+                out[k] = value
+            }
+        }
+    }
+}

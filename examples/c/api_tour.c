@@ -151,6 +151,14 @@ int main(void) {
               "diag lambda[%d]", k);
     CHECK_OK(ssm_diag_init(&dg, dlam, NULL, NULL, NULL));   /* B, C, gamma optional */
 
+    /* Timescales: log-uniform draws in [dt_min, dt_max]; softplus parameter round trip. */
+    double dts[4], par[4], back4[4];
+    CHECK_OK(ssm_timescales(4, 1e-3, 1e-1, 7, dts));
+    for (int k = 0; k < 4; k++) CHECK(dts[k] >= 1e-3 && dts[k] <= 1e-1, "timescale %g", dts[k]);
+    CHECK_OK(ssm_dt_transform(SSM_DT_SOFTPLUS, 1, 4, dts, 1e-4, par));
+    CHECK_OK(ssm_dt_transform(SSM_DT_SOFTPLUS, 0, 4, par, 0, back4));
+    for (int k = 0; k < 4; k++) CHECK(close_to(back4[k], dts[k], 1e-14), "softplus round trip %d", k);
+
     /* Threads and the diagonal kernel: one mode z = −0.1 + 0.5i, w = 1 gives K_l = 2·e^(−0.1 l)·cos(0.5 l). */
     CHECK(ssm_threads() >= 1, "threads");
     CHECK_OK(ssm_set_threads(1));

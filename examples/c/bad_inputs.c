@@ -78,6 +78,16 @@ int main(void) {
     dgo.size = 3;
     expect(ssm_diag_modes(&dgo, &dgm), SSM_ERR_VALUE, "size", "diag uninitialized options");
 
+    /* Timescales. */
+    double tsx[2] = {0.1, -1}, tsy[2];
+    expect(ssm_timescales(2, 0.1, 0.01, 0, tsy), SSM_ERR_VALUE, "dt_min", "timescales reversed range");
+    expect(ssm_timescales(0, 0.01, 0.1, 0, tsy), SSM_ERR_SIZE, "count", "timescales count 0");
+    expect(ssm_timescales(2, 0.01, 0.1, 0, NULL), SSM_ERR_NULL, "dt", "timescales NULL");
+    expect(ssm_dt_transform(SSM_DT_SOFTPLUS, 1, 2, tsx, 0, tsy), SSM_ERR_VALUE, "x[1]", "dt_transform negative dt");
+    expect(ssm_dt_transform(7, 0, 2, tsx, 0, tsy), SSM_ERR_VALUE, "transform", "dt_transform unknown");
+    tsx[1] = 1000;
+    expect(ssm_dt_transform(SSM_DT_EXP, 0, 2, tsx, 0, tsy), SSM_UNSTABLE, "overflows", "dt_transform overflow");
+
     /* Kernel and threads: NULL, sizes, non-finite, overflow. */
     ssm_complex_t kz[2] = {{-0.1, 1}, {-0.2, 2}}, kw[2] = {{1, 0}, {1, 0}};
     double kk[8];

@@ -51,6 +51,7 @@ SSM_CONVENTION_PAPER, SSM_CONVENTION_S4 = 0, 1
 (SSM_DIAG_LEGS, SSM_DIAG_LIN, SSM_DIAG_INV, SSM_DIAG_REAL, SSM_DIAG_RANDOM, SSM_DIAG_LRU,
  SSM_DIAG_MAMBA2) = range(7)
 SSM_B_ONES, SSM_B_HIPPO, SSM_B_RANDOM = 0, 1, 2
+SSM_DT_EXP, SSM_DT_SOFTPLUS = 0, 1
 (SSM_METHOD_ZOH, SSM_METHOD_FOH, SSM_METHOD_GBT, SSM_METHOD_BILINEAR, SSM_METHOD_EULER,
  SSM_METHOD_BACKWARD_DIFF, SSM_METHOD_IMPULSE, SSM_METHOD_ZOH_A_EULER_B) = range(8)
 SSM_OUTPUT_SCIPY, SSM_OUTPUT_STATE_ONLY = 0, 1
@@ -176,6 +177,12 @@ _declare("ssm_diag_modes", c_int32, [POINTER(ssm_diag_options_t), POINTER(c_int6
 # int32_t ssm_diag_init(const ssm_diag_options_t *options, ssm_complex_t *lambda, ssm_complex_t *B,
 #                       ssm_complex_t *C, double *gamma);
 _declare("ssm_diag_init", c_int32, [POINTER(ssm_diag_options_t), c128_out, c128_out, c128_out, f64_out])
+
+# int32_t ssm_timescales(int64_t count, double dt_min, double dt_max, uint64_t seed, double *dt);
+_declare("ssm_timescales", c_int32, [c_int64, c_double, c_double, ctypes.c_uint64, f64_out])
+# int32_t ssm_dt_transform(int32_t transform, int32_t inverse, int64_t count, const double *x,
+#                          double floor, double *out);
+_declare("ssm_dt_transform", c_int32, [c_int32, c_int32, c_int64, f64_in, c_double, f64_out])
 
 # --- Kernels, scans and convolution ---
 

@@ -1,6 +1,5 @@
-"""Initializing SSMs: the DPLR form of HiPPO matrices and diagonal schemes (S4D, LRU, Mamba-2).
-
-(Timescales and exporters to peer layouts come next.)
+"""Initializing SSMs: the DPLR form of HiPPO matrices, diagonal schemes (S4D, LRU, Mamba-2) and
+timescales. (Exporters to peer layouts come next.)
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from ._errors import SSMValueError, _check
 from ._hippo import _options, measure_code
 from ._validate import as_name, as_real_scalar, as_size, choice, empty
 
-__all__ = ["DPLR", "dplr", "Diagonal", "diagonal", "SCHEMES"]
+__all__ = ["DPLR", "dplr", "Diagonal", "diagonal", "SCHEMES", "timescale", "dt_to_param", "param_to_dt"]
 
 #: Diagonal scheme names (``ssm_diag_scheme_t``).
 SCHEMES = ("legs", "lin", "inv", "real", "random", "lru", "mamba2")
@@ -157,3 +156,42 @@ def diagonal(scheme: str = "lin", N: int = 64, H: int = 1, *, real_part=None, re
     gamma = empty(shape, np.float64, "gamma")
     _check(_b.lib.ssm_diag_init(ctypes.byref(options), Lambda, Bm, C, gamma))
     return Diagonal(Lambda, Bm, C, gamma)
+
+
+_TRANSFORMS = {"exp": _b.SSM_DT_EXP, "softplus": _b.SSM_DT_SOFTPLUS}
+
+
+def timescale(shape=1, dt_min: float = 1e-3, dt_max: float = 1e-1, seed: int = 0) -> np.ndarray:
+    """Log-uniform timescales Δ = exp(U(log dt_min, log dt_max)) of the given shape: (H,) for one per
+    channel, (H, M) for one per mode. Drawn in C order from the seeded generator of :func:`diagonal`
+    (one uniform per entry)."""
+    shape = (shape,) if np.isscalar(shape) else tuple(shape)
+    shape = tuple(as_size(s, "shape", minimum=0) for s in shape)
+    out = empty(shape, np.float64, "dt")
+    seed = as_size(seed, "seed", minimum=0)
+    if seed >= 2**64:
+        raise SSMValueError(f"seed = {seed} must be below 2**64")
+    if out.size:
+        _check(_b.lib.ssm_timescales(out.size, as_real_scalar(dt_min, "dt_min"), as_real_scalar(dt_max, "dt_max"),
+                                     seed, out.reshape(-1)))
+    return out
+
+
+def _transform(x, transform, inverse: bool, floor: float) -> np.ndarray:
+    a = np.ascontiguousarray(x, dtype=np.float64)
+    out = empty(a.shape, np.float64, "the result")
+    if a.size:
+        _check(_b.lib.ssm_dt_transform(choice(transform, "transform", _TRANSFORMS), 1 if inverse else 0,
+                                       a.size, a.reshape(-1), as_real_scalar(floor, "floor"), out.reshape(-1)))
+    return out
+
+
+def dt_to_param(dt, transform: str = "exp", floor: float = 0.0) -> np.ndarray:
+    """The stored parameter p with transform(p) = Δ: log Δ ("exp"), or the inverse softplus
+    Δ + log(−expm1(−Δ)) of max(Δ, floor) ("softplus": Mamba's dt_bias, which uses floor = 1e-4)."""
+    return _transform(dt, transform, True, floor)
+
+
+def param_to_dt(p, transform: str = "exp") -> np.ndarray:
+    """Δ = exp(p) or softplus(p) = log(1 + e^p) (evaluated without overflow)."""
+    return _transform(p, transform, False, 0.0)

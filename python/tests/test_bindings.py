@@ -22,7 +22,8 @@ HEADER_TEXT = open(HEADER).read()
 # "int32_t ssm_expm(int64_t n, const double *M, double *out);" and friends.
 _PROTO = re.compile(r"^\s*((?:const\s+)?\w+\s*\*?)\s*(ssm_\w+)\s*\(([^;]*?)\)\s*;",
                     re.MULTILINE | re.DOTALL)
-_SCALARS = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "double": ctypes.c_double}
+_SCALARS = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
+            "double": ctypes.c_double}
 
 
 def header_prototypes():
