@@ -393,6 +393,18 @@ int32_t ssm_threads(void);
 int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,
                         int32_t pairs, double *K);
 
+/** The recurrence of a diagonal SSM, per batch row b and channel h (MATH.md §7):
+ *    x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,   y_k = f·Re(C·x_k) + D u_k,   f = 2 if pairs else 1,
+ *  from x_(−1) = x0 (NULL: 0); the final state x_(L−1) goes to x_final (may be NULL).
+ *  Shapes (row-major): u and y batch×H×L (row (b, h) holds the L steps); lambda_bar, B_bar, C H×N
+ *  (discrete: from ssm_discretize_diag); D H entries (NULL: 0); x0, x_final batch×H×N.
+ *  The (b, h) rows are split across ssm_threads() threads.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite input), SSM_UNSTABLE (the output
+ *  overflows: |λ̄| > 1), SSM_ERR_MEMORY. */
+int32_t ssm_scan_diag(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_complex_t *lambda_bar,
+                      const ssm_complex_t *B_bar, const ssm_complex_t *C, const double *D, int32_t pairs,
+                      const double *u, const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

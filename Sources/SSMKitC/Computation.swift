@@ -38,3 +38,31 @@ public func ssm_kernel_diag(_ H: Int64, _ N: Int64, _ L: Int64, _ z: UnsafePoint
         }
     }
 }
+
+@c @implementation
+public func ssm_scan_diag(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
+                          _ lambda_bar: UnsafePointer<ssm_complex_t>?, _ B_bar: UnsafePointer<ssm_complex_t>?,
+                          _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                          _ u: UnsafePointer<Double>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                          _ y: UnsafeMutablePointer<Double>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
+    boundary("ssm_scan_diag") {
+        let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+        let lambda_bar = try nonNull(lambda_bar, "lambda_bar"), B_bar = try nonNull(B_bar, "B_bar")
+        let C = try nonNull(C, "C"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+        let modes = try elementCount(H, N, what: "lambda_bar"), rows = try elementCount(batch, H, what: "u")
+        let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
+        // Work per thread: eight N-entry arrays.
+        try requireWorkspace(elements: N, bytesPerElement: 64 * max(threadCount, 1), what: "the scan state")
+        func complexBuffer(_ p: UnsafePointer<ssm_complex_t>, _ count: Int) -> UnsafeBufferPointer<Complex<Double>> {
+            UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: Complex<Double>.self), count: count)
+        }
+        try diagonalScan(batch: batch, H: H, N: N, L: L,
+                         lambdaBar: complexBuffer(lambda_bar, modes), bBar: complexBuffer(B_bar, modes),
+                         C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
+                         u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
+                         y: UnsafeMutableBufferPointer(start: y, count: steps),
+                         xFinal: x_final.map {
+                             UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer($0).assumingMemoryBound(to: Complex<Double>.self), count: states)
+                         })
+    }
+}

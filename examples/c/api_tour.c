@@ -170,6 +170,16 @@ int main(void) {
     for (int l = 0; l < 300; l += 37)
         CHECK(fabs(Kd[l] - 2 * exp(-0.1 * l) * cos(0.5 * l)) <= 1e-14, "kernel_diag[%d] = %g", l, Kd[l]);
 
+    /* Scan: one real mode λ̄ = ½, B̄ = 1, C = 1 (f = 1), D = 0: y_k = Σ_j (½)^(k−j) u_j; the final
+     * state continues a split run. */
+    ssm_complex_t sl = {0.5, 0}, sb = {1, 0}, sc = {1, 0}, sx, sx2;
+    double su[4] = {1, 0, 0, 2}, sy[4], sy2[2];
+    CHECK_OK(ssm_scan_diag(1, 1, 1, 4, &sl, &sb, &sc, NULL, 0, su, NULL, sy, &sx));
+    CHECK(sy[0] == 1 && sy[1] == 0.5 && sy[2] == 0.25 && sy[3] == 2.125 && sx.re == 2.125, "scan values");
+    CHECK_OK(ssm_scan_diag(1, 1, 1, 2, &sl, &sb, &sc, NULL, 0, su, NULL, sy2, &sx2));
+    CHECK_OK(ssm_scan_diag(1, 1, 1, 2, &sl, &sb, &sc, NULL, 0, su + 2, &sx2, sy2, NULL));
+    CHECK(sy2[0] == sy[2] && sy2[1] == sy[3], "scan continued from the final state");
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

@@ -102,6 +102,19 @@ int main(void) {
     expect(ssm_kernel_diag(1, 2, 4, kz, kw, 1, kk), SSM_UNSTABLE, "overflows", "kernel growth");
     expect(ssm_set_threads(-1), SSM_ERR_VALUE, "threads", "set_threads negative");
 
+    /* Scan: NULL, sizes, non-finite, growth. */
+    ssm_complex_t sl1 = {0.5, 0}, sb1 = {1, 0}, sc1 = {1, 0};
+    double su1[3] = {1, 2, 3}, sy1[3];
+    expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, NULL, NULL, sy1, NULL), SSM_ERR_NULL, "u", "scan NULL u");
+    expect(ssm_scan_diag(1, 1, 1, 3, NULL, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_ERR_NULL, "lambda_bar", "scan NULL lambda");
+    expect(ssm_scan_diag(0, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_ERR_SIZE, "batch", "scan batch 0");
+    expect(ssm_scan_diag((int64_t)1 << 40, (int64_t)1 << 40, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL),
+           SSM_ERR_SIZE, "overflows", "scan batch·H overflow");
+    su1[1] = NAN;
+    expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_ERR_VALUE, "u[0, 1]", "scan NaN u");
+    su1[1] = 2; sl1.re = 1e300;
+    expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_UNSTABLE, "overflows", "scan growth");
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

@@ -1,4 +1,4 @@
-"""Running SSMs: convolution kernels, Fourier transforms (scans and convolution come next).
+"""Running SSMs: convolution kernels, scans, Fourier transforms (convolution comes next).
 
 The transforms follow ``numpy.fft``: same signatures (``n``, ``axis``, ``norm``), same scaling and
 the same output shapes, computed by libssmkit (radix-4 for powers of two, Bluestein otherwise).
@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_size, empty
 
-__all__ = ["kernel", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "scan", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -171,3 +171,60 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
         return out
     _check(_b.lib.ssm_kernel_diag(H, N, L, zz.reshape(H, N), ww.reshape(H, N), 1 if pairs else 0, out.reshape(H, L)))
     return out
+
+
+def scan(lambda_bar, B_bar, C, u, D=None, x0=None, pairs: bool = True, return_state: bool = False):
+    """Run a diagonal SSM by its recurrence, per channel h:
+    x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,  y_k = f·Re(C·x_k) + D u_k  (f = 2 with ``pairs``, else 1).
+
+    Parameters
+    ----------
+    lambda_bar, B_bar, C : array_like, complex, shape (H, N)
+        Discrete modes (e.g. from :func:`ssmkit.discretize_diag`) and output weights.
+    u : array_like, real, shape (..., H, L)
+        Inputs; leading dimensions are a batch.
+    D : array_like, shape (H,), optional
+        Skip term (default 0).
+    x0 : array_like, complex, shape (..., H, N), optional
+        Initial state (default 0); its batch shape must match u's.
+    return_state : bool
+        Also return the final state, shape (..., H, N).
+
+    Returns
+    -------
+    y : ndarray of float64, shape (..., H, L); and the final state if ``return_state``.
+    """
+    lam = as_array(lambda_bar, "lambda_bar", kind="complex")
+    if lam.ndim != 2:
+        raise SSMSizeError(f"lambda_bar must have shape (H, N), got {lam.shape}")
+    H, N = lam.shape
+    Bb = as_array(B_bar, "B_bar", kind="complex")
+    Cc = as_array(C, "C", kind="complex")
+    for name, a in (("B_bar", Bb), ("C", Cc)):
+        if a.shape != (H, N):
+            raise SSMSizeError(f"{name} must have shape {(H, N)} like lambda_bar, got {a.shape}")
+    uu = as_array(u, "u")
+    if uu.ndim < 2 or uu.shape[-2] != H:
+        raise SSMSizeError(f"u must have shape (..., H={H}, L), got {uu.shape}")
+    lead, L = uu.shape[:-2], uu.shape[-1]
+    batch = int(np.prod(lead)) if lead else 1
+    Dd = None
+    if D is not None:
+        Dd = as_array(D, "D")
+        if Dd.shape != (H,):
+            raise SSMSizeError(f"D must have shape ({H},), got {Dd.shape}")
+    x = None
+    if x0 is not None:
+        x = as_array(x0, "x0", kind="complex")
+        if x.shape != lead + (H, N):
+            raise SSMSizeError(f"x0 must have shape {lead + (H, N)}, got {x.shape}")
+    y = empty(uu.shape, np.float64, "y")
+    final = empty(lead + (H, N), np.complex128, "the final state")
+    if batch and L and N:
+        _check(_b.lib.ssm_scan_diag(batch, H, N, L, lam, Bb, Cc, Dd, 1 if pairs else 0, uu.reshape(batch, H, L),
+                                    None if x is None else x.reshape(batch, H, N), y.reshape(batch, H, L),
+                                    final.reshape(batch, H, N)))
+    else:   # an empty batch, no steps or no modes: y = D u, the state stays x0
+        y[...] = 0.0 if Dd is None else Dd[:, None] * uu
+        final[...] = 0 if x is None else x
+    return (y, final) if return_state else y
