@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark: SSMKit's compute and init functions against numpy/scipy doing the same work, in the
-same process (issue 3's rows as they land): diagonal kernel, FFT, DPLR. numpy/scipy run
+same process (issue 3's rows as they land): diagonal kernel, scan, convolution, FFT, DPLR. numpy/scipy run
 single-threaded (their BLAS forced to 1 thread); SSMKit runs with its default thread count (all
 cores) and, for reference, with 1 thread. Writes bench/RESULTS-compute.md.
 
@@ -71,6 +71,52 @@ def kernel_rows(repeat, min_time):
             (name, "numpy exp-Vandermonde (chunked)", t_ours, t_one, t_van, error)]
 
 
+def scan_conv_rows(repeat, min_time):
+    H, N2, L = 256, 32, 4096
+    rng = np.random.default_rng(2)
+    d = init.diagonal("lin", 2 * N2, H, B="random", seed=1)
+    dt = init.timescale(H, seed=2)
+    lb, bb = ssmkit.discretize_diag(d.Lambda, d.B, np.repeat(dt[:, None], N2, axis=1))
+    u = rng.standard_normal((1, H, L))
+    D = rng.standard_normal(H)
+
+    def numpy_scan():
+        x = np.zeros((1, H, N2), complex)
+        y = np.empty((1, H, L))
+        for k in range(L):
+            x = lb * x + bb * u[:, :, k, None]
+            y[:, :, k] = 2 * np.einsum("hn,bhn->bh", d.C, x).real + D * u[:, :, k]
+        return y
+
+    ours = lambda: compute.scan(lb, bb, d.C, u, D=D)  # noqa: E731
+    ref = numpy_scan()
+    err = np.linalg.norm(ours() - ref) / np.linalg.norm(ref)
+    t = best_time(ours, repeat, min_time)
+    compute.set_threads(1)
+    t1 = best_time(ours, repeat, min_time)
+    compute.set_threads(0)
+    rows = [(f"diagonal scan H={H}, N/2={N2}, L={L}", "numpy vectorized loop", t, t1,
+             best_time(numpy_scan, 2, min_time), err)]
+
+    K = compute.kernel(np.log(lb), d.C * bb, L)
+    n = 2 * L
+
+    def scipy_conv():
+        return scipy.fft.irfft(scipy.fft.rfft(u, n, workers=1) * scipy.fft.rfft(K, n, workers=1), n,
+                               workers=1)[..., :L] + D[:, None] * u
+
+    ours = lambda: compute.convolve(u, K, D)  # noqa: E731
+    ref = scipy_conv()
+    err = np.linalg.norm(ours() - ref) / np.linalg.norm(ref)
+    t = best_time(ours, repeat, min_time)
+    compute.set_threads(1)
+    t1 = best_time(ours, repeat, min_time)
+    compute.set_threads(0)
+    rows.append((f"causal convolution H={H}, L={L}", "scipy.fft rfft/irfft (workers=1)", t, t1,
+                 best_time(scipy_conv, repeat, min_time), err))
+    return rows
+
+
 def fft_rows(repeat, min_time):
     rng = np.random.default_rng(1)
     rows = []
@@ -111,7 +157,8 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS-compute.md")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
-    rows = kernel_rows(args.repeat, args.min_time) + fft_rows(args.repeat, args.min_time) + dplr_rows(args.repeat, args.min_time)
+    rows = (kernel_rows(args.repeat, args.min_time) + scan_conv_rows(args.repeat, args.min_time)
+            + fft_rows(args.repeat, args.min_time) + dplr_rows(args.repeat, args.min_time))
     header = "| work | peer | ssmkit (ms) | ssmkit 1 thread (ms) | peer (ms) | speedup | speedup 1 thread | rel. diff |"
     lines = [header, "|---|---|---:|---:|---:|---:|---:|---:|"]
     for work, peer, t, t1, tp, err in rows:

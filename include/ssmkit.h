@@ -405,6 +405,15 @@ int32_t ssm_scan_diag(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_
                       const ssm_complex_t *B_bar, const ssm_complex_t *C, const double *D, int32_t pairs,
                       const double *u, const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);
 
+/** Causal convolution with the skip term, per batch row b and channel h (row-major):
+ *    y[b, h, k] = Σ_(j ≤ k) K[h, j]·u[b, h, k − j] + D[h]·u[b, h, k],   k = 0 … L−1,
+ *  by FFT with zero padding to a power of two ≥ 2L − 1 (so no wrap-around). K is H×L (e.g. from
+ *  ssm_kernel_diag), u and y batch×H×L, D H entries (NULL: 0). Work: about 2·64·n doubles plus
+ *  H·n for the kernels' spectra. Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite),
+ *  SSM_ERR_MEMORY. */
+int32_t ssm_convolve(int64_t batch, int64_t H, int64_t L, const double *K, const double *u, const double *D,
+                     double *y);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -66,3 +66,19 @@ public func ssm_scan_diag(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
                          })
     }
 }
+
+@c @implementation
+public func ssm_convolve(_ batch: Int64, _ H: Int64, _ L: Int64, _ K: UnsafePointer<Double>?, _ u: UnsafePointer<Double>?,
+                         _ D: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_convolve") {
+        let batch = try size(batch, "batch"), H = try size(H, "H"), L = try size(L, "L")
+        let K = try nonNull(K, "K"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+        let kernels = try elementCount(H, L, what: "K"), steps = try elementCount(batch, H, L, what: "u")
+        // Padded rows and spectra: (H + 2·64 rows) of about 2·2L doubles, plus the FFT plans.
+        try requireWorkspace(elements: try elementCount(H + 128, L, what: "the padded rows"), bytesPerElement: 64,
+                             what: "the convolution")
+        try causalConvolution(batch: batch, H: H, L: L, K: UnsafeBufferPointer(start: K, count: kernels),
+                              u: UnsafeBufferPointer(start: u, count: steps), D: D.map { UnsafeBufferPointer(start: $0, count: H) },
+                              into: UnsafeMutableBufferPointer(start: y, count: steps))
+    }
+}

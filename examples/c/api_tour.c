@@ -180,6 +180,11 @@ int main(void) {
     CHECK_OK(ssm_scan_diag(1, 1, 1, 2, &sl, &sb, &sc, NULL, 0, su + 2, &sx2, sy2, NULL));
     CHECK(sy2[0] == sy[2] && sy2[1] == sy[3], "scan continued from the final state");
 
+    /* Convolution equals the scan: K_l = (½)^l for the one-mode system above, D = 0. */
+    double ck[4] = {1, 0.5, 0.25, 0.125}, cy[4];
+    CHECK_OK(ssm_convolve(1, 1, 4, ck, su, NULL, cy));
+    for (int k = 0; k < 4; k++) CHECK(fabs(cy[k] - sy[k]) <= 1e-15, "convolve[%d] = %g", k, cy[k]);
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

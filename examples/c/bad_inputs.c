@@ -115,6 +115,15 @@ int main(void) {
     su1[1] = 2; sl1.re = 1e300;
     expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_UNSTABLE, "overflows", "scan growth");
 
+    /* Convolution. */
+    double cvk[3] = {1, 0, 0}, cvu[3] = {1, 2, 3}, cvy[3];
+    expect(ssm_convolve(1, 1, 3, NULL, cvu, NULL, cvy), SSM_ERR_NULL, "K", "convolve NULL K");
+    expect(ssm_convolve(1, 1, 0, cvk, cvu, NULL, cvy), SSM_ERR_SIZE, "L", "convolve L = 0");
+    expect(ssm_convolve(1, (int64_t)1 << 30, (int64_t)1 << 20, cvk, cvu, NULL, cvy), SSM_ERR_MEMORY, "allocation limit",
+           "convolve huge");
+    cvu[2] = INFINITY;
+    expect(ssm_convolve(1, 1, 3, cvk, cvu, NULL, cvy), SSM_ERR_VALUE, "u[0, 2]", "convolve Inf");
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

@@ -201,6 +201,10 @@ _declare("ssm_scan_diag", c_int32,
          [c_int64, c_int64, c_int64, c_int64, c128_in, c128_in, c128_in, f64_in, c_int32, f64_in, c128_in,
           f64_out, c128_out])
 
+# int32_t ssm_convolve(int64_t batch, int64_t H, int64_t L, const double *K, const double *u,
+#                      const double *D, double *y);
+_declare("ssm_convolve", c_int32, [c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_out])
+
 # --- Fourier transforms ---
 
 # int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);

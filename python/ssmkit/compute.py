@@ -1,4 +1,4 @@
-"""Running SSMs: convolution kernels, scans, Fourier transforms (convolution comes next).
+"""Running SSMs: convolution kernels, scans, causal FFT convolution, Fourier transforms.
 
 The transforms follow ``numpy.fft``: same signatures (``n``, ``axis``, ``norm``), same scaling and
 the same output shapes, computed by libssmkit (radix-4 for powers of two, Bluestein otherwise).
@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_size, empty
 
-__all__ = ["kernel", "scan", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "scan", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -228,3 +228,36 @@ def scan(lambda_bar, B_bar, C, u, D=None, x0=None, pairs: bool = True, return_st
         y[...] = 0.0 if Dd is None else Dd[:, None] * uu
         final[...] = 0 if x is None else x
     return (y, final) if return_state else y
+
+
+def convolve(u, K, D=None) -> np.ndarray:
+    """Causal convolution with a skip term, per channel: y[..., h, k] = Σ_(j ≤ k) K[h, j]·u[..., h, k − j]
+    + D[h]·u[..., h, k], by FFT (zero-padded to a power of two ≥ 2L − 1, no wrap-around).
+
+    Parameters
+    ----------
+    u : array_like, shape (..., H, L)
+    K : array_like, shape (H, L)   (e.g. :func:`kernel`)
+    D : array_like, shape (H,), optional
+
+    Returns
+    -------
+    ndarray of float64, shape (..., H, L)
+    """
+    uu = as_array(u, "u")
+    KK = as_array(K, "K")
+    if uu.ndim < 2:
+        raise SSMSizeError(f"u must have shape (..., H, L), got {uu.shape}")
+    H, L = uu.shape[-2:]
+    if KK.shape != (H, L):
+        raise SSMSizeError(f"K must have shape (H, L) = {(H, L)} like u's last two axes, got {KK.shape}")
+    Dd = None
+    if D is not None:
+        Dd = as_array(D, "D")
+        if Dd.shape != (H,):
+            raise SSMSizeError(f"D must have shape ({H},), got {Dd.shape}")
+    y = empty(uu.shape, np.float64, "y")
+    batch = uu.size // (H * L) if H * L else 0
+    if batch:
+        _check(_b.lib.ssm_convolve(batch, H, L, KK, uu.reshape(batch, H, L), Dd, y.reshape(batch, H, L)))
+    return y
