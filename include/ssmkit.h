@@ -181,7 +181,8 @@ int32_t ssm_hippo_rank_correction(int32_t measure, int64_t N, const ssm_hippo_op
 
 /** The diagonal-plus-low-rank (DPLR) form of a measure (MATH.md §2): the normal part
  *  S = A + Σ_i p_i p_iᵀ = c·I + K (K skew) is diagonalized as S = V Λ V* with V unitary, by
- *  LAPACK's Hermitian solver (zheevd) on −iK in float64; in modal coordinates
+ *  a real skew-symmetric eigensolver in float64 (Householder reduction of K to tridiagonal form,
+ *  LAPACK's dstevd, V = Q·diag((−i)^k)·Z: a quarter of zheevd's work on −iK); in modal coordinates
  *  V* A V = Λ − Σ_i p̃_i p̃_i* with p̃_i = V* p_i and B̃ = V* B.
  *  pairs != 0: keep the M = N/2 modes with Im λ > 0 (the others are their conjugates; N even);
  *  pairs == 0: all M = N modes. Modes are in increasing Im λ.

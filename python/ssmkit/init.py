@@ -34,8 +34,9 @@ class DPLR(NamedTuple):
 def dplr(measure: str, N: int, theta: float = 1.0, convention: str = "paper", pairs: bool = True) -> DPLR:
     """The DPLR form of a HiPPO measure (MATH.md §2), as state-spaces/s4's ``nplr``.
 
-    The normal part S = A + Σ p_i p_iᵀ = c·I + K (K skew-symmetric) is diagonalized in float64 by
-    LAPACK's Hermitian eigensolver on −iK (never A itself, whose eigenvectors are ill-conditioned).
+    The normal part S = A + Σ p_i p_iᵀ = c·I + K (K skew-symmetric) is diagonalized in float64 by a
+    real skew-symmetric eigensolver (Householder reduction of K to tridiagonal form, LAPACK's
+    dstevd; never A itself, whose eigenvectors are ill-conditioned).
 
     Parameters
     ----------

@@ -23,8 +23,8 @@ public struct DPLRForm: Sendable {
 }
 
 /// The DPLR form of `measure` with the same N, θ and convention as `hippo`. The normal part is
-/// diagonalized in float64 with LAPACK's Hermitian solver (zheevd) on −iK, never A itself (LegS's
-/// eigenvector matrix has condition ≈ 4e20 at N = 64).
+/// diagonalized in float64 by a real skew-symmetric eigensolver (`skewEigen`: Householder to
+/// tridiagonal, dstevd), never A itself (LegS's eigenvector matrix has condition ≈ 4e20 at N = 64).
 /// Errors: as `hippoRankCorrection` (LMU has no NPLR form: `.unsupported`); `pairs` with odd N
 /// (FouT) or a zero frequency: `.size` — those need all N modes (`pairs: false`).
 public func dplr(_ measure: HiPPOMeasure, N: Int, theta: Double = 1, convention: HiPPOConvention = .paper,
@@ -39,7 +39,7 @@ public func dplr(_ measure: HiPPOMeasure, N: Int, theta: Double = 1, convention:
     var S = A
     for i in 0..<rank { for j in 0..<N { for k in 0..<N { S.elements[j * N + k] += P[i, j] * P[i, k] } } }
     let c = (0..<N).reduce(0.0) { $0 + S[$1, $1] } / Double(N)
-    var H = ComplexMatrix(rows: N, columns: N, repeating: .zero)   // −iK, Hermitian
+    var K = RealMatrix(rows: N, columns: N, repeating: 0)   // skew part
     var normS = 0.0, departure = 0.0
     for j in 0..<N {
         for k in 0..<N {
@@ -47,35 +47,35 @@ public func dplr(_ measure: HiPPOMeasure, N: Int, theta: Double = 1, convention:
             normS += s * s
             let symmetric = 0.5 * (s + t) - (j == k ? c : 0)
             departure += symmetric * symmetric
-            H.elements[j * N + k] = Complex(0, -0.5 * (s - t))
+            K.elements[j * N + k] = 0.5 * (s - t)
         }
     }
     normS = normS.squareRoot()
-    let (omega, U) = try eigh(H)
+    // Kept modes: the upper half of the ascending ω (positive frequencies), or all.
+    let first = pairs ? N / 2 : 0
+    let (omega, V) = try skewEigen(K, first: first)
+    if pairs {
+        try require(omega[0] > 0, .size,
+                    "the normal part of \(measure.name) at N = \(N) has a zero frequency (ω = \(omega[0])): it is not in conjugate pairs (use pairs = false)")
+    }
+    let modes = N - first
 
-    // Residual ‖S U − U Λ‖_F with S real: S·Re U and S·Im U by two real products.
-    var re = RealMatrix(rows: N, columns: N, repeating: 0), im = re
-    for k in 0..<(N * N) { re.elements[k] = U.elements[k].real; im.elements[k] = U.elements[k].imaginary }
+    // Residual ‖S V − V Λ‖_F with S real: S·Re V and S·Im V by two real products. In pairs form the
+    // conjugate modes have the same residual norms (S is real), so the sum over all N doubles.
+    var re = RealMatrix(rows: N, columns: modes, repeating: 0), im = re
+    for k in 0..<(N * modes) { re.elements[k] = V.elements[k].real; im.elements[k] = V.elements[k].imaginary }
     let SRe = matmul(S, re), SIm = matmul(S, im)
     var residual = 0.0
     for j in 0..<N {
-        for m in 0..<N {
-            let u = U.elements[j * N + m], l = Complex(c, omega[m])
+        for m in 0..<modes {
+            let u = V.elements[j * modes + m], l = Complex(c, omega[m])
             let d = Complex(SRe[j, m], SIm[j, m]) - l * u
             residual += d.lengthSquared
         }
     }
+    if pairs { residual *= 2 }
     let error = normS > 0 ? (residual.squareRoot() + departure.squareRoot()) / normS : 0
 
-    // Kept modes: the upper half of the ascending ω (positive frequencies), or all.
-    let first = pairs ? N / 2 : 0
-    if pairs {
-        try require(omega[first] > 0, .size,
-                    "the normal part of \(measure.name) at N = \(N) has a zero frequency (ω = \(omega[first])): it is not in conjugate pairs (use pairs = false)")
-    }
-    let modes = N - first
-    var V = ComplexMatrix(rows: N, columns: modes, repeating: .zero)
-    for j in 0..<N { for m in 0..<modes { V.elements[j * modes + m] = U.elements[j * N + first + m] } }
     var Bt = [Complex<Double>](repeating: .zero, count: modes)
     var Pt = ComplexMatrix(rows: rank, columns: modes, repeating: .zero)
     for m in 0..<modes {
@@ -88,5 +88,5 @@ public func dplr(_ measure: HiPPOMeasure, N: Int, theta: Double = 1, convention:
             Pt.elements[i * modes + m] = p
         }
     }
-    return DPLRForm(lambda: (first..<N).map { Complex(c, omega[$0]) }, P: Pt, B: Bt, V: V, reconstructionError: error)
+    return DPLRForm(lambda: omega.map { Complex(c, $0) }, P: Pt, B: Bt, V: V, reconstructionError: error)
 }

@@ -152,7 +152,7 @@ public func eig(_ a: ComplexMatrix) throws -> (values: [Complex<Double>], vector
     return (w, ComplexMatrix(rows: n, columns: n, elements: vr))
 }
 
-private func checkEigenInfo(_ info: Int32, _ routine: String) throws {
+func checkEigenInfo(_ info: Int32, _ routine: String) throws {
     if info > 0 { throw SSMError(.notConverged, "\(routine) did not converge (info = \(info))") }
     if info < 0 { throw SSMError(.internal, "\(routine): argument \(-info) is invalid") }
 }
