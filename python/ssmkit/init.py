@@ -1,5 +1,5 @@
-"""Initializing SSMs: the DPLR form of HiPPO matrices, diagonal schemes (S4D, LRU, Mamba-2) and
-timescales. (Exporters to peer layouts come next.)
+"""Initializing SSMs: the DPLR form of HiPPO matrices, diagonal schemes (S4D, LRU, Mamba-2),
+timescales, and exporters that lay the parameters out as peer libraries store them.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _bindings as _b
-from ._errors import SSMValueError, _check
+from ._errors import SSMSizeError, SSMValueError, _check
 from ._hippo import _options, measure_code
 from ._validate import as_name, as_real_scalar, as_size, choice, empty
 
-__all__ = ["DPLR", "dplr", "Diagonal", "diagonal", "SCHEMES", "timescale", "dt_to_param", "param_to_dt"]
+__all__ = ["DPLR", "dplr", "Diagonal", "diagonal", "SCHEMES", "timescale", "dt_to_param", "param_to_dt",
+           "to_s4d", "to_mamba", "to_s5", "to_lru"]
 
 #: Diagonal scheme names (``ssm_diag_scheme_t``).
 SCHEMES = ("legs", "lin", "inv", "real", "random", "lru", "mamba2")
@@ -196,3 +197,96 @@ def dt_to_param(dt, transform: str = "exp", floor: float = 0.0) -> np.ndarray:
 def param_to_dt(p, transform: str = "exp") -> np.ndarray:
     """Δ = exp(p) or softplus(p) = log(1 + e^p) (evaluated without overflow)."""
     return _transform(p, transform, False, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exporters: NumPy arrays with the names and shapes peer libraries register as parameters, so a
+# PyTorch/JAX model can be initialized with ``param.data.copy_(torch.from_numpy(array))``.
+# ---------------------------------------------------------------------------------------------
+
+
+def _complex2(x, name, shape=None) -> np.ndarray:
+    a = np.asarray(x, dtype=np.complex128)
+    if shape is not None and a.shape != shape:
+        raise SSMSizeError(f"{name} must have shape {shape}, got {a.shape}")
+    if not np.all(np.isfinite(a)):
+        raise SSMValueError(f"{name} has a non-finite entry")
+    return a
+
+
+def _negative_real_log(Lambda, name="Lambda") -> np.ndarray:
+    re = np.real(Lambda)
+    if not np.all(re < 0):
+        raise SSMValueError(f"{name} needs Re λ < 0 for a log(−Re λ) parameter (got max {re.max()}); "
+                            "a zero real part has no such parameterization")
+    return np.log(-re)
+
+
+def to_s4d(d: Diagonal, dt) -> dict:
+    """state-spaces/s4's standalone ``S4DKernel`` (models/s4/s4d.py): ``log_dt`` (H,), ``log_A_real``
+    (H, N/2) with A = −exp(log_A_real) + i·A_imag, ``A_imag`` (H, N/2), and ``C`` (H, N/2, 2) — the
+    real view of C·B (that kernel has no separate B: it folds B = 1 into C). Needs Re λ < 0."""
+    H, M = d.Lambda.shape
+    dt = np.broadcast_to(np.asarray(dt, dtype=np.float64), (H,))
+    CB = _complex2(d.C * d.B, "C·B")
+    return {"log_dt": dt_to_param(dt, "exp"), "log_A_real": _negative_real_log(d.Lambda),
+            "A_imag": np.ascontiguousarray(d.Lambda.imag), "C": np.stack([CB.real, CB.imag], axis=-1)}
+
+
+def to_mamba(d: Diagonal, dt, floor: float = 1e-4) -> dict:
+    """state-spaces/mamba: ``A_log`` with A = −exp(A_log) — shape (H,) for Mamba-2 (one scalar per
+    head, scheme "mamba2") or (H, M) for Mamba-1 (e.g. scheme "real": A = −(n+1)) — and ``dt_bias``
+    (H,), the inverse softplus of Δ floored at ``floor`` (Mamba's dt_init_floor). Needs real λ < 0."""
+    if np.any(d.Lambda.imag != 0):
+        raise SSMValueError("Mamba's A is real: use a real scheme (\"real\", \"mamba2\")")
+    H, M = d.Lambda.shape
+    A_log = _negative_real_log(d.Lambda)
+    dt = np.broadcast_to(np.asarray(dt, dtype=np.float64), (H,))
+    return {"A_log": A_log[:, 0] if M == 1 else A_log, "dt_bias": dt_to_param(dt, "softplus", floor)}
+
+
+def to_s5(Lambda, B, C, D, dt) -> dict:
+    """lindermanlab/S5's ``S5SSM`` (conjugate-symmetric form, P kept modes, H features):
+    ``Lambda_re``, ``Lambda_im`` (P,), ``B`` (P, H, 2) (real view of B̃ = V⁻¹B), ``C`` (H, P, 2),
+    ``D`` (H,), ``log_step`` (P, 1). Lambda (P,) continuous; B (P, H) and C (H, P) complex, e.g.
+    from :func:`dplr` with ``blocks`` (S5's block-diagonal init) and your own input/output maps."""
+    lam = _complex2(Lambda, "Lambda")
+    if lam.ndim != 1:
+        raise SSMSizeError(f"Lambda must have shape (P,), got {lam.shape}")
+    P = lam.shape[0]
+    Bm = _complex2(B, "B")
+    if Bm.ndim != 2 or Bm.shape[0] != P:
+        raise SSMSizeError(f"B must have shape (P={P}, H), got {Bm.shape}")
+    H = Bm.shape[1]
+    Cm = _complex2(C, "C", (H, P))
+    Dv = np.asarray(D, dtype=np.float64)
+    if Dv.shape != (H,):
+        raise SSMSizeError(f"D must have shape ({H},), got {Dv.shape}")
+    dt = np.broadcast_to(np.asarray(dt, dtype=np.float64), (P,))
+    return {"Lambda_re": lam.real.copy(), "Lambda_im": lam.imag.copy(), "B": np.stack([Bm.real, Bm.imag], -1),
+            "C": np.stack([Cm.real, Cm.imag], -1), "D": Dv.copy(), "log_step": dt_to_param(dt, "exp")[:, None]}
+
+
+def to_lru(d: Diagonal, B, C, D) -> dict:
+    """The LRU (Orvieto et al. 2023) parameters for the N modes of one LRU layer (``d`` from scheme
+    "lru" with H = 1): ``nu_log``, ``theta_log``, ``gamma_log`` (N,) with λ̄ = exp(−exp(nu_log) +
+    i·exp(theta_log)) and γ = exp(gamma_log), ``B_re``, ``B_im`` (N, H), ``C_re``, ``C_im`` (H, N), ``D``
+    (H,). B (N, H) and C (H, N) complex are your input/output maps. Needs 0 < |λ̄| < 1, arg λ̄ > 0."""
+    if d.Lambda.shape[0] != 1:
+        raise SSMSizeError(f"to_lru takes one layer's modes (H = 1), got Lambda of shape {d.Lambda.shape}")
+    lam = d.Lambda[0]
+    r, theta = np.abs(lam), np.angle(lam)
+    if not (np.all(r > 0) and np.all(r < 1) and np.all(theta > 0)):
+        raise SSMValueError("LRU parameters need 0 < |λ̄| < 1 and arg λ̄ > 0 for every mode")
+    Nm = lam.shape[0]
+    Bm = _complex2(B, "B")
+    if Bm.ndim != 2 or Bm.shape[0] != Nm:
+        raise SSMSizeError(f"B must have shape (N={Nm}, H), got {Bm.shape}")
+    H = Bm.shape[1]
+    Cm = _complex2(C, "C", (H, Nm))
+    Dv = np.asarray(D, dtype=np.float64)
+    if Dv.shape != (H,):
+        raise SSMSizeError(f"D must have shape ({H},), got {Dv.shape}")
+    return {"nu_log": np.log(-np.log(r)), "theta_log": np.log(theta), "gamma_log": np.log(d.gamma[0]),
+            "B_re": Bm.real.copy(), "B_im": Bm.imag.copy(), "C_re": Cm.real.copy(), "C_im": Cm.imag.copy(),
+            "D": Dv.copy()}
