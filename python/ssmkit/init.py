@@ -214,6 +214,19 @@ def _complex2(x, name, shape=None) -> np.ndarray:
     return a
 
 
+def _io_maps(B, C, D, modes: int, label: str):
+    """Input map B (modes, H), output map C (H, modes) complex and D (H,) real, checked."""
+    Bm = _complex2(B, "B")
+    if Bm.ndim != 2 or Bm.shape[0] != modes:
+        raise SSMSizeError(f"B must have shape ({label}={modes}, H), got {Bm.shape}")
+    H = Bm.shape[1]
+    Cm = _complex2(C, "C", (H, modes))
+    Dv = np.asarray(D, dtype=np.float64)
+    if Dv.shape != (H,):
+        raise SSMSizeError(f"D must have shape ({H},), got {Dv.shape}")
+    return Bm, Cm, Dv
+
+
 def _negative_real_log(Lambda, name="Lambda") -> np.ndarray:
     re = np.real(Lambda)
     if not np.all(re < 0):
@@ -254,14 +267,7 @@ def to_s5(Lambda, B, C, D, dt) -> dict:
     if lam.ndim != 1:
         raise SSMSizeError(f"Lambda must have shape (P,), got {lam.shape}")
     P = lam.shape[0]
-    Bm = _complex2(B, "B")
-    if Bm.ndim != 2 or Bm.shape[0] != P:
-        raise SSMSizeError(f"B must have shape (P={P}, H), got {Bm.shape}")
-    H = Bm.shape[1]
-    Cm = _complex2(C, "C", (H, P))
-    Dv = np.asarray(D, dtype=np.float64)
-    if Dv.shape != (H,):
-        raise SSMSizeError(f"D must have shape ({H},), got {Dv.shape}")
+    Bm, Cm, Dv = _io_maps(B, C, D, P, "P")
     dt = np.broadcast_to(np.asarray(dt, dtype=np.float64), (P,))
     return {"Lambda_re": lam.real.copy(), "Lambda_im": lam.imag.copy(), "B": np.stack([Bm.real, Bm.imag], -1),
             "C": np.stack([Cm.real, Cm.imag], -1), "D": Dv.copy(), "log_step": dt_to_param(dt, "exp")[:, None]}
@@ -278,15 +284,7 @@ def to_lru(d: Diagonal, B, C, D) -> dict:
     r, theta = np.abs(lam), np.angle(lam)
     if not (np.all(r > 0) and np.all(r < 1) and np.all(theta > 0)):
         raise SSMValueError("LRU parameters need 0 < |λ̄| < 1 and arg λ̄ > 0 for every mode")
-    Nm = lam.shape[0]
-    Bm = _complex2(B, "B")
-    if Bm.ndim != 2 or Bm.shape[0] != Nm:
-        raise SSMSizeError(f"B must have shape (N={Nm}, H), got {Bm.shape}")
-    H = Bm.shape[1]
-    Cm = _complex2(C, "C", (H, Nm))
-    Dv = np.asarray(D, dtype=np.float64)
-    if Dv.shape != (H,):
-        raise SSMSizeError(f"D must have shape ({H},), got {Dv.shape}")
+    Bm, Cm, Dv = _io_maps(B, C, D, lam.shape[0], "N")
     return {"nu_log": np.log(-np.log(r)), "theta_log": np.log(theta), "gamma_log": np.log(d.gamma[0]),
             "B_re": Bm.real.copy(), "B_im": Bm.imag.copy(), "C_re": Cm.real.copy(), "C_im": Cm.imag.copy(),
             "D": Dv.copy()}
