@@ -415,6 +415,16 @@ int32_t ssm_scan_diag(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_
 int32_t ssm_convolve(int64_t batch, int64_t H, int64_t L, const double *K, const double *u, const double *D,
                      double *y);
 
+/** The scan with a step per time index and row (selective SSMs, as Mamba): at step k every mode is
+ *  discretized with dt[b, h, k] by `method` (ZOH, ZOH_A_EULER_B — Mamba's rule —, or the GBT
+ *  family with `alpha` for GBT; as ssm_discretize_diag), then the recurrence of ssm_scan_diag runs.
+ *  lambda, B, C H×N continuous; dt, u, y batch×H×L (each dt finite and > 0); D, x0, x_final as
+ *  ssm_scan_diag (may be NULL). Errors: as ssm_scan_diag and ssm_discretize_diag. */
+int32_t ssm_scan_diag_dt(int64_t batch, int64_t H, int64_t N, int64_t L, int32_t method, double alpha,
+                         const ssm_complex_t *lambda, const ssm_complex_t *B, const ssm_complex_t *C,
+                         const double *D, int32_t pairs, const double *dt, const double *u,
+                         const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

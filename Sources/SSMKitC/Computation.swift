@@ -3,6 +3,16 @@ import ComplexModule
 import CSSMKit
 import SSMKit
 
+/// A C array of ssm_complex_t read as Complex<Double> (same layout: two Doubles, re then im).
+private func complexBuffer(_ p: UnsafePointer<ssm_complex_t>, _ count: Int) -> UnsafeBufferPointer<Complex<Double>> {
+    UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: Complex<Double>.self), count: count)
+}
+
+/// The output counterpart of `complexBuffer`.
+private func complexBuffer(_ p: UnsafeMutablePointer<ssm_complex_t>, _ count: Int) -> UnsafeMutableBufferPointer<Complex<Double>> {
+    UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Complex<Double>.self), count: count)
+}
+
 @c @implementation
 public func ssm_set_threads(_ threads: Int32) -> Int32 {
     boundary("ssm_set_threads") {
@@ -53,17 +63,12 @@ public func ssm_scan_diag(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
         let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
         // Work per thread: eight N-entry arrays.
         try requireWorkspace(elements: N, bytesPerElement: 64 * max(threadCount, 1), what: "the scan state")
-        func complexBuffer(_ p: UnsafePointer<ssm_complex_t>, _ count: Int) -> UnsafeBufferPointer<Complex<Double>> {
-            UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: Complex<Double>.self), count: count)
-        }
         try diagonalScan(batch: batch, H: H, N: N, L: L,
                          lambdaBar: complexBuffer(lambda_bar, modes), bBar: complexBuffer(B_bar, modes),
                          C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
                          u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
                          y: UnsafeMutableBufferPointer(start: y, count: steps),
-                         xFinal: x_final.map {
-                             UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer($0).assumingMemoryBound(to: Complex<Double>.self), count: states)
-                         })
+                         xFinal: x_final.map { complexBuffer($0, states) })
     }
 }
 
@@ -80,5 +85,28 @@ public func ssm_convolve(_ batch: Int64, _ H: Int64, _ L: Int64, _ K: UnsafePoin
         try causalConvolution(batch: batch, H: H, L: L, K: UnsafeBufferPointer(start: K, count: kernels),
                               u: UnsafeBufferPointer(start: u, count: steps), D: D.map { UnsafeBufferPointer(start: $0, count: H) },
                               into: UnsafeMutableBufferPointer(start: y, count: steps))
+    }
+}
+
+@c @implementation
+public func ssm_scan_diag_dt(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64, _ method: Int32, _ alpha: Double,
+                             _ lambda: UnsafePointer<ssm_complex_t>?, _ B: UnsafePointer<ssm_complex_t>?,
+                             _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                             _ dt: UnsafePointer<Double>?, _ u: UnsafePointer<Double>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                             _ y: UnsafeMutablePointer<Double>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
+    boundary("ssm_scan_diag_dt") {
+        let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+        let m = try SSMKitC.method(method, alpha: alpha)
+        let lambda = try nonNull(lambda, "lambda"), B = try nonNull(B, "B"), C = try nonNull(C, "C")
+        let dt = try nonNull(dt, "dt"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+        let modes = try elementCount(H, N, what: "lambda"), rows = try elementCount(batch, H, what: "u")
+        let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
+        try requireWorkspace(elements: N, bytesPerElement: 16 * max(threadCount, 1), what: "the scan state")
+        try diagonalScan(batch: batch, H: H, N: N, L: L, lambda: complexBuffer(lambda, modes), B: complexBuffer(B, modes),
+                         C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
+                         dt: UnsafeBufferPointer(start: dt, count: steps), method: m,
+                         u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
+                         y: UnsafeMutableBufferPointer(start: y, count: steps),
+                         xFinal: x_final.map { complexBuffer($0, states) })
     }
 }

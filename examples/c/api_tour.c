@@ -180,6 +180,13 @@ int main(void) {
     CHECK_OK(ssm_scan_diag(1, 1, 1, 2, &sl, &sb, &sc, NULL, 0, su + 2, &sx2, sy2, NULL));
     CHECK(sy2[0] == sy[2] && sy2[1] == sy[3], "scan continued from the final state");
 
+    /* Per-step scan with Mamba's rule and Δ = ln 2 at every step: Ā = e^(−ln 2) = ½, B̄ = Δ. */
+    ssm_complex_t cl = {-1, 0}, cb = {1, 0}, cc = {1, 0};
+    double steps4[4], dy[4];
+    for (int k = 0; k < 4; k++) steps4[k] = log(2.0);
+    CHECK_OK(ssm_scan_diag_dt(1, 1, 1, 4, SSM_METHOD_ZOH_A_EULER_B, 0.5, &cl, &cb, &cc, NULL, 0, steps4, su, NULL, dy, NULL));
+    for (int k = 0; k < 4; k++) CHECK(fabs(dy[k] - log(2.0) * sy[k]) <= 1e-15, "scan_diag_dt[%d] = %g", k, dy[k]);
+
     /* Convolution equals the scan: K_l = (½)^l for the one-mode system above, D = 0. */
     double ck[4] = {1, 0.5, 0.25, 0.125}, cy[4];
     CHECK_OK(ssm_convolve(1, 1, 4, ck, su, NULL, cy));

@@ -115,6 +115,19 @@ int main(void) {
     su1[1] = 2; sl1.re = 1e300;
     expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_UNSTABLE, "overflows", "scan growth");
 
+    /* Per-step scan. */
+    double sdt[3] = {0.1, 0.1, -0.1}, su2[3] = {1, 2, 3};
+    ssm_complex_t sl2 = {-1, 0}, sb2 = {1, 0}, sc2 = {1, 0};
+    expect(ssm_scan_diag_dt(1, 1, 1, 3, SSM_METHOD_ZOH, 0.5, &sl2, &sb2, &sc2, NULL, 1, NULL, su2, NULL, sy1, NULL),
+           SSM_ERR_NULL, "dt", "scan_dt NULL dt");
+    expect(ssm_scan_diag_dt(1, 1, 1, 3, SSM_METHOD_ZOH, 0.5, &sl2, &sb2, &sc2, NULL, 1, sdt, su2, NULL, sy1, NULL),
+           SSM_ERR_VALUE, "dt[0, 2]", "scan_dt negative step");
+    sdt[2] = 0.1;
+    expect(ssm_scan_diag_dt(1, 1, 1, 3, SSM_METHOD_FOH, 0.5, &sl2, &sb2, &sc2, NULL, 1, sdt, su2, NULL, sy1, NULL),
+           SSM_ERR_UNSUPPORTED, "foh", "scan_dt foh");
+    expect(ssm_scan_diag_dt(1, 1, 1, 3, 42, 0.5, &sl2, &sb2, &sc2, NULL, 1, sdt, su2, NULL, sy1, NULL),
+           SSM_ERR_VALUE, "method", "scan_dt unknown method");
+
     /* Convolution. */
     double cvk[3] = {1, 0, 0}, cvu[3] = {1, 2, 3}, cvy[3];
     expect(ssm_convolve(1, 1, 3, NULL, cvu, NULL, cvy), SSM_ERR_NULL, "K", "convolve NULL K");

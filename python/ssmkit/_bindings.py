@@ -205,6 +205,14 @@ _declare("ssm_scan_diag", c_int32,
 #                      const double *D, double *y);
 _declare("ssm_convolve", c_int32, [c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_out])
 
+# int32_t ssm_scan_diag_dt(int64_t batch, int64_t H, int64_t N, int64_t L, int32_t method, double alpha,
+#                          const ssm_complex_t *lambda, const ssm_complex_t *B, const ssm_complex_t *C,
+#                          const double *D, int32_t pairs, const double *dt, const double *u,
+#                          const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);
+_declare("ssm_scan_diag_dt", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c_int32, c_double, c128_in, c128_in, c128_in, f64_in, c_int32,
+          f64_in, f64_in, c128_in, f64_out, c128_out])
+
 # --- Fourier transforms ---
 
 # int32_t ssm_fft(int64_t count, int64_t n, const ssm_complex_t *x, ssm_complex_t *out);

@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_size, empty
 
-__all__ = ["kernel", "scan", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "scan", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -173,6 +173,49 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
     return out
 
 
+def _scan_arguments(lam, B, C, u, D, x0, names):
+    """Checked arrays for the scans: (λ, B, C) (H, N) complex, u (..., H, L), D (H,), x0 (..., H, N)."""
+    lam = as_array(lam, names[0], kind="complex")
+    if lam.ndim != 2:
+        raise SSMSizeError(f"{names[0]} must have shape (H, N), got {lam.shape}")
+    H, N = lam.shape
+    Bb = as_array(B, names[1], kind="complex")
+    Cc = as_array(C, "C", kind="complex")
+    for name, a in ((names[1], Bb), ("C", Cc)):
+        if a.shape != (H, N):
+            raise SSMSizeError(f"{name} must have shape {(H, N)} like {names[0]}, got {a.shape}")
+    uu = as_array(u, "u")
+    if uu.ndim < 2 or uu.shape[-2] != H:
+        raise SSMSizeError(f"u must have shape (..., H={H}, L), got {uu.shape}")
+    lead = uu.shape[:-2]
+    Dd = None
+    if D is not None:
+        Dd = as_array(D, "D")
+        if Dd.shape != (H,):
+            raise SSMSizeError(f"D must have shape ({H},), got {Dd.shape}")
+    x = None
+    if x0 is not None:
+        x = as_array(x0, "x0", kind="complex")
+        if x.shape != lead + (H, N):
+            raise SSMSizeError(f"x0 must have shape {lead + (H, N)}, got {x.shape}")
+    return lam, Bb, Cc, uu, Dd, x
+
+
+def _run_scan(call, lam, uu, Dd, x, return_state):
+    H, N = lam.shape
+    lead, L = uu.shape[:-2], uu.shape[-1]
+    batch = int(np.prod(lead)) if lead else 1
+    y = empty(uu.shape, np.float64, "y")
+    final = empty(lead + (H, N), np.complex128, "the final state")
+    if batch and L and N:
+        call(batch, H, N, L, uu.reshape(batch, H, L), None if x is None else x.reshape(batch, H, N),
+             y.reshape(batch, H, L), final.reshape(batch, H, N))
+    else:   # an empty batch, no steps or no modes: y = D u, the state stays x0
+        y[...] = 0.0 if Dd is None else Dd[:, None] * uu
+        final[...] = 0 if x is None else x
+    return (y, final) if return_state else y
+
+
 def scan(lambda_bar, B_bar, C, u, D=None, x0=None, pairs: bool = True, return_state: bool = False):
     """Run a diagonal SSM by its recurrence, per channel h:
     x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,  y_k = f·Re(C·x_k) + D u_k  (f = 2 with ``pairs``, else 1).
@@ -194,40 +237,32 @@ def scan(lambda_bar, B_bar, C, u, D=None, x0=None, pairs: bool = True, return_st
     -------
     y : ndarray of float64, shape (..., H, L); and the final state if ``return_state``.
     """
-    lam = as_array(lambda_bar, "lambda_bar", kind="complex")
-    if lam.ndim != 2:
-        raise SSMSizeError(f"lambda_bar must have shape (H, N), got {lam.shape}")
-    H, N = lam.shape
-    Bb = as_array(B_bar, "B_bar", kind="complex")
-    Cc = as_array(C, "C", kind="complex")
-    for name, a in (("B_bar", Bb), ("C", Cc)):
-        if a.shape != (H, N):
-            raise SSMSizeError(f"{name} must have shape {(H, N)} like lambda_bar, got {a.shape}")
-    uu = as_array(u, "u")
-    if uu.ndim < 2 or uu.shape[-2] != H:
-        raise SSMSizeError(f"u must have shape (..., H={H}, L), got {uu.shape}")
-    lead, L = uu.shape[:-2], uu.shape[-1]
-    batch = int(np.prod(lead)) if lead else 1
-    Dd = None
-    if D is not None:
-        Dd = as_array(D, "D")
-        if Dd.shape != (H,):
-            raise SSMSizeError(f"D must have shape ({H},), got {Dd.shape}")
-    x = None
-    if x0 is not None:
-        x = as_array(x0, "x0", kind="complex")
-        if x.shape != lead + (H, N):
-            raise SSMSizeError(f"x0 must have shape {lead + (H, N)}, got {x.shape}")
-    y = empty(uu.shape, np.float64, "y")
-    final = empty(lead + (H, N), np.complex128, "the final state")
-    if batch and L and N:
-        _check(_b.lib.ssm_scan_diag(batch, H, N, L, lam, Bb, Cc, Dd, 1 if pairs else 0, uu.reshape(batch, H, L),
-                                    None if x is None else x.reshape(batch, H, N), y.reshape(batch, H, L),
-                                    final.reshape(batch, H, N)))
-    else:   # an empty batch, no steps or no modes: y = D u, the state stays x0
-        y[...] = 0.0 if Dd is None else Dd[:, None] * uu
-        final[...] = 0 if x is None else x
-    return (y, final) if return_state else y
+    lam, Bb, Cc, uu, Dd, x = _scan_arguments(lambda_bar, B_bar, C, u, D, x0, ("lambda_bar", "B_bar"))
+
+    def call(batch, H, N, L, u2, x2, y2, f2):
+        _check(_b.lib.ssm_scan_diag(batch, H, N, L, lam, Bb, Cc, Dd, 1 if pairs else 0, u2, x2, y2, f2))
+    return _run_scan(call, lam, uu, Dd, x, return_state)
+
+
+def scan_dt(Lambda, B, C, u, dt, method: str = "zoh", alpha=None, D=None, x0=None, pairs: bool = True,
+            return_state: bool = False):
+    """The scan with a step per time index (selective SSMs): at step k every mode is discretized
+    with dt[..., h, k] by ``method`` ("zoh", "zoh_a_euler_b" — Mamba's rule —, "bilinear", "euler",
+    "backward_diff", or "gbt" with ``alpha``), then x_k = Ā_k ⊙ x_(k−1) + B̄_k u_k,
+    y_k = f·Re(C·x_k) + D u_k. Lambda, B, C (H, N) continuous; u and dt (..., H, L); others as
+    :func:`scan`."""
+    from ._discretize import method_code
+    lam, Bb, Cc, uu, Dd, x = _scan_arguments(Lambda, B, C, u, D, x0, ("Lambda", "B"))
+    steps = as_array(dt, "dt")
+    if steps.shape != uu.shape:
+        raise SSMSizeError(f"dt must have u's shape {uu.shape}, got {steps.shape}")
+    code = method_code(method)
+    a = 0.5 if alpha is None else float(alpha)
+
+    def call(batch, H, N, L, u2, x2, y2, f2):
+        _check(_b.lib.ssm_scan_diag_dt(batch, H, N, L, code, a, lam, Bb, Cc, Dd, 1 if pairs else 0,
+                                       steps.reshape(batch, H, L), u2, x2, y2, f2))
+    return _run_scan(call, lam, uu, Dd, x, return_state)
 
 
 def convolve(u, K, D=None) -> np.ndarray:

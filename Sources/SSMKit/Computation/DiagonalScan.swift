@@ -1,5 +1,6 @@
 import ComplexModule
 import RealModule
+import Synchronization
 
 // The recurrence of a diagonal SSM (MATH.md §7), per batch row b and channel h:
 //   x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,   y_k = f·Re(C·x_k) + D u_k   (f = 2 for conjugate pairs, else 1)
@@ -14,23 +15,9 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
                          C: UnsafeBufferPointer<Complex<Double>>, D: UnsafeBufferPointer<Double>?, pairs: Bool,
                          u: UnsafeBufferPointer<Double>, x0: UnsafeBufferPointer<Complex<Double>>?,
                          y: UnsafeMutableBufferPointer<Double>, xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
-    try require(batch >= 1 && H >= 1 && N >= 1 && L >= 1, .size,
-                "batch, H, N and L must be ≥ 1, got \(batch), \(H), \(N), \(L)")
+    try checkScanArguments(batch: batch, H: H, N: N, L: L, modes: [("lambda_bar", lambdaBar), ("B_bar", bBar), ("C", C)],
+                           D: D, u: u, y: y, x0: x0, xFinal: xFinal)
     let rows = batch * H
-    try require(lambdaBar.count == H * N && bBar.count == H * N && C.count == H * N && (D?.count ?? H) == H, .size,
-                "λ̄, B̄ and C must have H×N = \(H * N) entries and D H = \(H)")
-    try require(u.count == rows * L && y.count == rows * L, .size, "u and y must have batch×H×L = \(rows * L) entries")
-    try require((x0?.count ?? rows * N) == rows * N && (xFinal?.count ?? rows * N) == rows * N, .size,
-                "x0 and the final state must have batch×H×N = \(rows * N) entries")
-    func finite(_ z: Complex<Double>) -> Bool { z.real.isFinite && z.imaginary.isFinite }
-    for (name, values) in [("lambda_bar", lambdaBar), ("B_bar", bBar), ("C", C)] {
-        if let k = values.firstIndex(where: { !finite($0) }) {
-            throw SSMError(.value, "\(name)[\(k / N), \(k % N)] = \(values[k]) is not finite")
-        }
-    }
-    if let k = D?.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "D[\(k)] = \(D![k]) is not finite") }
-    if let k = u.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "u[\(k / L), \(k % L)] is not finite") }
-    if let x0, let k = x0.firstIndex(where: { !finite($0) }) { throw SSMError(.value, "x0[\(k / N), \(k % N)] is not finite") }
 
     let f = pairs ? 2.0 : 1.0
     parallelFor(rows) { range in
@@ -78,4 +65,88 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
     if let k = y.firstIndex(where: { !$0.isFinite }) {
         throw SSMError(.unstable, "the output overflows at row \(k / L), step \(k % L): |λ̄| > 1 modes grow")
     }
+}
+
+/// The scan with one step Δ per time index and row (selective / event-time SSMs, as Mamba): at
+/// step k, (Ā_k, B̄_k) = `method`(λ, B, Δ_k) mode by mode (zoh, zohAEulerB — Mamba's rule —, or a
+/// GBT rule, as `discretizeDiagonal`), then x_k = Ā_k ⊙ x_(k−1) + B̄_k u_k, y_k = f·Re(C·x_k) + D u_k.
+/// λ, B, C: H×N continuous; dt: batch×H×L, each finite and > 0; other shapes as `diagonalScan`.
+/// Errors: as `diagonalScan`, plus the discretization's (`.unsupported` for foh/impulse,
+/// `.singular`, `.unstable`).
+public func diagonalScan(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBufferPointer<Complex<Double>>,
+                         B: UnsafeBufferPointer<Complex<Double>>, C: UnsafeBufferPointer<Complex<Double>>,
+                         D: UnsafeBufferPointer<Double>?, pairs: Bool, dt: UnsafeBufferPointer<Double>,
+                         method: DiscretizationMethod, u: UnsafeBufferPointer<Double>,
+                         x0: UnsafeBufferPointer<Complex<Double>>?, y: UnsafeMutableBufferPointer<Double>,
+                         xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
+    try checkScanArguments(batch: batch, H: H, N: N, L: L, modes: [("lambda", lambda), ("B", B), ("C", C)],
+                           D: D, u: u, y: y, x0: x0, xFinal: xFinal)
+    let rows = batch * H
+    try require(dt.count == rows * L, .size, "dt must have batch×H×L = \(rows * L) entries")
+    if let k = dt.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+        throw SSMError(.value, "dt[\(k / L), \(k % L)] = \(dt[k]) must be finite and > 0")
+    }
+    let rule = try DiagonalRule(method)
+    let f = pairs ? 2.0 : 1.0
+    let failure = SSMErrorSlot()
+    parallelFor(rows) { range in
+        var x = [Complex<Double>](repeating: .zero, count: N)
+        do {
+            for row in range {
+                let h = row % H
+                for n in 0..<N { x[n] = x0?[row * N + n] ?? .zero }
+                let d = D?[h] ?? 0
+                for k in 0..<L {
+                    let uk = u[row * L + k], step = dt[row * L + k]
+                    var s = 0.0
+                    for n in 0..<N {
+                        let (a, b) = try rule.discretize(lambda[h * N + n], B[h * N + n], step: step, mode: h * N + n)
+                        x[n] = a * x[n] + b * Complex(uk, 0)
+                        let c = C[h * N + n]
+                        s += c.real * x[n].real - c.imaginary * x[n].imaginary
+                    }
+                    y[row * L + k] = f * s + d * uk
+                }
+                if let xFinal { for n in 0..<N { xFinal[row * N + n] = x[n] } }
+            }
+        } catch let error as SSMError {
+            failure.record(error)
+        } catch {}
+    }
+    if let error = failure.error { throw error }
+    if let k = y.firstIndex(where: { !$0.isFinite }) {
+        throw SSMError(.unstable, "the output overflows at row \(k / L), step \(k % L)")
+    }
+}
+
+/// Shapes and finiteness shared by the scans: sizes ≥ 1, the H×N mode arrays, D (H), u and y
+/// (batch×H×L), x0 and the final state (batch×H×N).
+private func checkScanArguments(batch: Int, H: Int, N: Int, L: Int,
+                                modes: [(String, UnsafeBufferPointer<Complex<Double>>)], D: UnsafeBufferPointer<Double>?,
+                                u: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>,
+                                x0: UnsafeBufferPointer<Complex<Double>>?, xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
+    try require(batch >= 1 && H >= 1 && N >= 1 && L >= 1, .size,
+                "batch, H, N and L must be ≥ 1, got \(batch), \(H), \(N), \(L)")
+    let rows = batch * H
+    try require(modes.allSatisfy { $0.1.count == H * N } && (D?.count ?? H) == H, .size,
+                "\(modes.map(\.0).joined(separator: ", ")) must have H×N = \(H * N) entries and D H = \(H)")
+    try require(u.count == rows * L && y.count == rows * L, .size, "u and y must have batch×H×L = \(rows * L) entries")
+    try require((x0?.count ?? rows * N) == rows * N && (xFinal?.count ?? rows * N) == rows * N, .size,
+                "x0 and the final state must have batch×H×N = \(rows * N) entries")
+    func finite(_ z: Complex<Double>) -> Bool { z.real.isFinite && z.imaginary.isFinite }
+    for (name, values) in modes {
+        if let k = values.firstIndex(where: { !finite($0) }) {
+            throw SSMError(.value, "\(name)[\(k / N), \(k % N)] = \(values[k]) is not finite")
+        }
+    }
+    if let k = D?.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "D[\(k)] = \(D![k]) is not finite") }
+    if let k = u.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "u[\(k / L), \(k % L)] is not finite") }
+    if let x0, let k = x0.firstIndex(where: { !finite($0) }) { throw SSMError(.value, "x0[\(k / N), \(k % N)] is not finite") }
+}
+
+/// The first error thrown by any worker of a parallel loop.
+final class SSMErrorSlot: @unchecked Sendable {
+    private let lock = Mutex<SSMError?>(nil)
+    func record(_ error: SSMError) { lock.withLock { if $0 == nil { $0 = error } } }
+    var error: SSMError? { lock.withLock { $0 } }
 }

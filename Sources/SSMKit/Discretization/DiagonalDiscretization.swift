@@ -32,50 +32,64 @@ public func discretizeDiagonal(lambda: [Complex<Double>], B: [Complex<Double>]?,
         throw SSMError(.value, "dt[\(k)] = \(d) must be finite and > 0")
     }
 
-    enum Rule { case zoh, zohAEulerB, gbt(Double) }
-    let rule: Rule
-    switch method {
-    case .zoh: rule = .zoh
-    case .zohAEulerB: rule = .zohAEulerB
-    case .foh, .impulse:
-        throw SSMError(.unsupported, "\(method) has no diagonal closed form: use the dense discretize")
-    case .gbt, .bilinear, .euler, .backwardDiff:
-        let alpha = method.gbtAlpha!
-        try require(alpha.isFinite && alpha >= 0 && alpha <= 1, .value, "alpha = \(alpha) must be in [0, 1]")
-        rule = .gbt(alpha)
-    }
-
+    let rule = try DiagonalRule(method)
     var lambdaBar = [Complex<Double>](repeating: .zero, count: H * N)
     var BBar = [Complex<Double>](repeating: .zero, count: H * N)
     for h in 0..<H {
         for n in 0..<N {
             let k = h * N + n
             let step = dt.count == 1 ? dt[0] : (dt.count == H ? dt[h] : dt[k])
-            let b = B?[k] ?? .one
-            // Δλ as two real products (a complex product with (Δ, 0) would turn inf·0 into NaN).
-            let z = Complex(lambda[k].real * step, lambda[k].imaginary * step)
-            if !z.isFinite {
-                throw SSMError(.unstable, "dt·lambda overflows for mode \(k) (lambda = \(lambda[k]), dt = \(step))")
-            }
-            switch rule {
-            case .zoh:
-                lambdaBar[k] = Complex.exp(z)
-                BBar[k] = phi1(z) * b * Complex(step, 0)
-            case .zohAEulerB:
-                lambdaBar[k] = Complex.exp(z)
-                BBar[k] = b * Complex(step, 0)
-            case .gbt(let alpha):
-                let den = Complex<Double>.one - z * Complex(alpha, 0)
-                if den.real == 0 && den.imaginary == 0 {
-                    throw SSMError(.singular, "1 − alpha·dt·lambda = 0 for lambda[\(k)] = \(lambda[k]), dt = \(step), alpha = \(alpha)")
-                }
-                lambdaBar[k] = (Complex<Double>.one + z * Complex(1 - alpha, 0)) / den
-                BBar[k] = b * Complex(step, 0) / den
-            }
-            if !(lambdaBar[k].isFinite && BBar[k].isFinite) {
-                throw SSMError(.unstable, "the discretized mode \(k) overflows (lambda = \(lambda[k]), dt = \(step))")
-            }
+            (lambdaBar[k], BBar[k]) = try rule.discretize(lambda[k], B?[k] ?? .one, step: step, mode: k)
         }
     }
     return (lambdaBar, BBar)
+}
+
+
+/// One diagonal discretization rule, applied mode by mode (also per time step by the scan).
+enum DiagonalRule: Sendable {
+    case zoh, zohAEulerB, gbt(Double)
+
+    init(_ method: DiscretizationMethod) throws {
+        switch method {
+        case .zoh: self = .zoh
+        case .zohAEulerB: self = .zohAEulerB
+        case .foh, .impulse:
+            throw SSMError(.unsupported, "\(method) has no diagonal closed form: use the dense discretize")
+        case .gbt, .bilinear, .euler, .backwardDiff:
+            let alpha = method.gbtAlpha!
+            try require(alpha.isFinite && alpha >= 0 && alpha <= 1, .value, "alpha = \(alpha) must be in [0, 1]")
+            self = .gbt(alpha)
+        }
+    }
+
+    /// (Ā, B̄) of mode λ with input weight b and step Δ; `mode` names it in errors.
+    @inline(__always)
+    func discretize(_ lambda: Complex<Double>, _ b: Complex<Double>, step: Double, mode k: Int) throws
+        -> (Complex<Double>, Complex<Double>)
+    {
+        // Δλ as two real products (a complex product with (Δ, 0) would turn inf·0 into NaN).
+        let z = Complex(lambda.real * step, lambda.imaginary * step)
+        if !z.isFinite {
+            throw SSMError(.unstable, "dt·lambda overflows for mode \(k) (lambda = \(lambda), dt = \(step))")
+        }
+        let a: Complex<Double>, bb: Complex<Double>
+        switch self {
+        case .zoh:
+            a = Complex.exp(z); bb = phi1(z) * b * Complex(step, 0)
+        case .zohAEulerB:
+            a = Complex.exp(z); bb = b * Complex(step, 0)
+        case .gbt(let alpha):
+            let den = Complex<Double>.one - z * Complex(alpha, 0)
+            if den.real == 0 && den.imaginary == 0 {
+                throw SSMError(.singular, "1 − alpha·dt·lambda = 0 for lambda[\(k)] = \(lambda), dt = \(step), alpha = \(alpha)")
+            }
+            a = (Complex<Double>.one + z * Complex(1 - alpha, 0)) / den
+            bb = b * Complex(step, 0) / den
+        }
+        if !(a.isFinite && bb.isFinite) {
+            throw SSMError(.unstable, "the discretized mode \(k) overflows (lambda = \(lambda), dt = \(step))")
+        }
+        return (a, bb)
+    }
 }
