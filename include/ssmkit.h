@@ -394,6 +394,14 @@ int32_t ssm_threads(void);
 int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,
                         int32_t pairs, double *K);
 
+/** The convolution kernel of a dense discrete system (e.g. from ssm_discretize):
+ *  K_l = Cd·Ad^l·Bd (p×m blocks), l = 0 … L−1, by the Krylov sequence V_(l+1) = Ad·V_l.
+ *  Ad N×N, Bd N×m, Cd p×N, K L×p×m (row-major; K + l·p·m is the l-th block).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite input), SSM_UNSTABLE (K overflows:
+ *  spectral radius above 1), SSM_ERR_MEMORY. */
+int32_t ssm_kernel_dense(int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad, const double *Bd,
+                         const double *Cd, double *K);
+
 /** The recurrence of a diagonal SSM, per batch row b and channel h (MATH.md §7):
  *    x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,   y_k = f·Re(C·x_k) + D u_k,   f = 2 if pairs else 1,
  *  from x_(−1) = x0 (NULL: 0); the final state x_(L−1) goes to x_final (may be NULL).

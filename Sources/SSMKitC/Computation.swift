@@ -110,3 +110,17 @@ public func ssm_scan_diag_dt(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
                          xFinal: x_final.map { complexBuffer($0, states) })
     }
 }
+
+@c @implementation
+public func ssm_kernel_dense(_ N: Int64, _ m: Int64, _ p: Int64, _ L: Int64, _ Ad: UnsafePointer<Double>?,
+                             _ Bd: UnsafePointer<Double>?, _ Cd: UnsafePointer<Double>?, _ K: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_kernel_dense") {
+        let N = try size(N, "N"), m = try size(m, "m"), p = try size(p, "p"), L = try size(L, "L")
+        let Ad = try nonNull(Ad, "Ad"), Bd = try nonNull(Bd, "Bd"), Cd = try nonNull(Cd, "Cd"), K = try nonNull(K, "K")
+        let a = try elementCount(N, N, what: "Ad"), b = try elementCount(N, m, what: "Bd"), c = try elementCount(p, N, what: "Cd")
+        let k = try elementCount(L, p, m, what: "K")
+        try requireWorkspace(elements: b, bytesPerElement: 16, what: "the Krylov vectors")
+        try denseKernel(N: N, m: m, p: p, L: L, A: UnsafeBufferPointer(start: Ad, count: a), B: UnsafeBufferPointer(start: Bd, count: b),
+                        C: UnsafeBufferPointer(start: Cd, count: c), into: UnsafeMutableBufferPointer(start: K, count: k))
+    }
+}

@@ -180,6 +180,11 @@ int main(void) {
     CHECK_OK(ssm_scan_diag(1, 1, 1, 2, &sl, &sb, &sc, NULL, 0, su + 2, &sx2, sy2, NULL));
     CHECK(sy2[0] == sy[2] && sy2[1] == sy[3], "scan continued from the final state");
 
+    /* Dense kernel of the same one-state system: K_l = (½)^l. */
+    double ka = 0.5, kb = 1, kc = 1, kd[4];
+    CHECK_OK(ssm_kernel_dense(1, 1, 1, 4, &ka, &kb, &kc, kd));
+    CHECK(kd[0] == 1 && kd[1] == 0.5 && kd[2] == 0.25 && kd[3] == 0.125, "kernel_dense");
+
     /* Per-step scan with Mamba's rule and Δ = ln 2 at every step: Ā = e^(−ln 2) = ½, B̄ = Δ. */
     ssm_complex_t cl = {-1, 0}, cb = {1, 0}, cc = {1, 0};
     double steps4[4], dy[4];

@@ -115,6 +115,13 @@ int main(void) {
     su1[1] = 2; sl1.re = 1e300;
     expect(ssm_scan_diag(1, 1, 1, 3, &sl1, &sb1, &sc1, NULL, 1, su1, NULL, sy1, NULL), SSM_UNSTABLE, "overflows", "scan growth");
 
+    /* Dense kernel. */
+    double kda[4] = {0.5, 0, 0, 0.5}, kdb[2] = {1, 1}, kdc[2] = {1, 1}, kdk[6];
+    expect(ssm_kernel_dense(2, 1, 1, 3, NULL, kdb, kdc, kdk), SSM_ERR_NULL, "Ad", "kernel_dense NULL Ad");
+    expect(ssm_kernel_dense(2, 1, 1, 0, kda, kdb, kdc, kdk), SSM_ERR_SIZE, "L", "kernel_dense L = 0");
+    kda[3] = NAN;
+    expect(ssm_kernel_dense(2, 1, 1, 3, kda, kdb, kdc, kdk), SSM_ERR_VALUE, "A[3]", "kernel_dense NaN");
+
     /* Per-step scan. */
     double sdt[3] = {0.1, 0.1, -0.1}, su2[3] = {1, 2, 3};
     ssm_complex_t sl2 = {-1, 0}, sb2 = {1, 0}, sc2 = {1, 0};

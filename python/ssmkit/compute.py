@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_size, empty
 
-__all__ = ["kernel", "scan", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "kernel_dense", "scan", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -171,6 +171,33 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
         return out
     _check(_b.lib.ssm_kernel_diag(H, N, L, zz.reshape(H, N), ww.reshape(H, N), 1 if pairs else 0, out.reshape(H, L)))
     return out
+
+
+def kernel_dense(Ad, Bd, Cd, L: int) -> np.ndarray:
+    """Convolution kernel of a dense discrete system: K[l] = Cd·Ad^l·Bd, l < L (Krylov sequence).
+
+    Ad (N, N), Bd (N,) or (N, m), Cd (N,) or (p, N). Returns (L,) for a SISO system given as
+    vectors, else (L, p, m).
+    """
+    A = as_array(Ad, "Ad")
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise SSMSizeError(f"Ad must be square, got shape {A.shape}")
+    N = A.shape[0]
+    B = as_array(Bd, "Bd")
+    C = as_array(Cd, "Cd")
+    siso = B.ndim == 1 and C.ndim == 1
+    B2 = B.reshape(N, -1) if B.ndim == 1 and B.shape[0] == N else B
+    C2 = C.reshape(1, -1) if C.ndim == 1 else C
+    if B2.ndim != 2 or B2.shape[0] != N:
+        raise SSMSizeError(f"Bd must have shape ({N},) or ({N}, m), got {B.shape}")
+    if C2.ndim != 2 or C2.shape[1] != N:
+        raise SSMSizeError(f"Cd must have shape ({N},) or (p, {N}), got {C.shape}")
+    L = as_size(L, "L")
+    m, p = B2.shape[1], C2.shape[0]
+    K = empty((L, p, m), np.float64, "K")
+    if N and m and p:
+        _check(_b.lib.ssm_kernel_dense(N, m, p, L, A, np.ascontiguousarray(B2), np.ascontiguousarray(C2), K))
+    return K[:, 0, 0] if siso else K
 
 
 def _scan_arguments(lam, B, C, u, D, x0, names):

@@ -79,3 +79,36 @@ def test_bad_input():
     with pytest.raises(ssmkit.SSMValueError):
         compute.set_threads(5000)
     assert compute.kernel(np.zeros((0, 3)), np.zeros((0, 3)), 4).shape == (0, 4)
+
+
+def test_dense_kernel_matches_powers_and_the_diagonal_kernel():
+    # LegS discretized by bilinear: K_l = Cd Ad^l Bd against numpy's powers; MIMO shapes; and a
+    # diagonal system written densely equals the diagonal kernel.
+    N, L = 16, 300
+    A, B = ssmkit.hippo("legs", N)
+    C = np.random.default_rng(0).standard_normal(N)
+    Ad, Bd, _, _ = ssmkit.discretize(A, B[:, None], C[None, :], np.zeros((1, 1)), 0.01, method="bilinear",
+                                     convention="state_only")
+    K = compute.kernel_dense(Ad, Bd[:, 0], C, L)
+    v, ref = Bd[:, 0].copy(), np.empty(L)
+    for l in range(L):
+        ref[l] = C @ v
+        v = Ad @ v
+    assert K.shape == (L,) and np.linalg.norm(K - ref) <= 1e-12 * np.linalg.norm(ref)
+    KM = compute.kernel_dense(Ad, np.stack([Bd[:, 0], 2 * Bd[:, 0]], 1), np.stack([C, -C]), L)
+    assert KM.shape == (L, 2, 2) and np.allclose(KM[:, 0, 1], 2 * ref, rtol=1e-14, atol=1e-14)
+    assert np.allclose(KM[:, 1, 0], -ref, rtol=1e-14, atol=1e-14)
+    z, w = s4d_lin(1, 4, seed=9)
+    lam = np.exp(z[0])
+    Adense = np.zeros((8, 8))
+    for n in range(4):
+        a, b = lam[n].real, lam[n].imag
+        Adense[2 * n:2 * n + 2, 2 * n:2 * n + 2] = [[a, -b], [b, a]]
+    Bv = np.ravel(np.column_stack([w[0].real, w[0].imag]))
+    Cv = 2 * np.tile([1.0, 0.0], 4)
+    Kd = compute.kernel_dense(Adense, Bv, Cv, 500)
+    assert np.linalg.norm(Kd - compute.kernel(z, w, 500)[0]) <= 1e-12 * np.linalg.norm(Kd)
+    with pytest.raises(ssmkit.SSMSizeError):
+        compute.kernel_dense(np.zeros((3, 4)), np.zeros(3), np.zeros(3), 5)
+    with pytest.raises(ssmkit.SSMUnstableError):
+        compute.kernel_dense(np.array([[1e200]]), np.ones(1), np.ones(1), 5)
