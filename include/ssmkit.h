@@ -402,6 +402,16 @@ int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z,
 int32_t ssm_kernel_dense(int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad, const double *Bd,
                          const double *Cd, double *K);
 
+/** The recurrence of a dense discrete system, per batch row (state update first):
+ *    x_k = Ad x_(k−1) + Bd u_k,   y_k = Cd x_k + Dd u_k,   from x_(−1) = x0 (NULL: 0).
+ *  Ad N×N, Bd N×m, Cd p×N, Dd p×m (NULL: 0); u batch×L×m and y batch×L×p (time-major per row);
+ *  x0 and x_final batch×N (may be NULL). Batch rows are split across ssm_threads() threads.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite input), SSM_UNSTABLE (the output
+ *  overflows), SSM_ERR_MEMORY. */
+int32_t ssm_scan_dense(int64_t batch, int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad,
+                       const double *Bd, const double *Cd, const double *Dd, const double *u, const double *x0,
+                       double *y, double *x_final);
+
 /** The recurrence of a diagonal SSM, per batch row b and channel h (MATH.md §7):
  *    x_k = λ̄ ⊙ x_(k−1) + B̄ u_k,   y_k = f·Re(C·x_k) + D u_k,   f = 2 if pairs else 1,
  *  from x_(−1) = x0 (NULL: 0); the final state x_(L−1) goes to x_final (may be NULL).

@@ -124,3 +124,26 @@ public func ssm_kernel_dense(_ N: Int64, _ m: Int64, _ p: Int64, _ L: Int64, _ A
                         C: UnsafeBufferPointer(start: Cd, count: c), into: UnsafeMutableBufferPointer(start: K, count: k))
     }
 }
+
+@c @implementation
+public func ssm_scan_dense(_ batch: Int64, _ N: Int64, _ m: Int64, _ p: Int64, _ L: Int64, _ Ad: UnsafePointer<Double>?,
+                           _ Bd: UnsafePointer<Double>?, _ Cd: UnsafePointer<Double>?, _ Dd: UnsafePointer<Double>?,
+                           _ u: UnsafePointer<Double>?, _ x0: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
+                           _ x_final: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_scan_dense") {
+        let batch = try size(batch, "batch"), N = try size(N, "N"), m = try size(m, "m"), p = try size(p, "p")
+        let L = try size(L, "L")
+        let Ad = try nonNull(Ad, "Ad"), Bd = try nonNull(Bd, "Bd"), Cd = try nonNull(Cd, "Cd")
+        let u = try nonNull(u, "u"), y = try nonNull(y, "y")
+        let a = try elementCount(N, N, what: "Ad"), b = try elementCount(N, m, what: "Bd"), c = try elementCount(p, N, what: "Cd")
+        let d = try elementCount(p, m, what: "Dd"), inputs = try elementCount(batch, L, m, what: "u")
+        let outputs = try elementCount(batch, L, p, what: "y"), states = try elementCount(batch, N, what: "x0")
+        try requireWorkspace(elements: N, bytesPerElement: 16 * max(threadCount, 1), what: "the state")
+        try denseScan(batch: batch, N: N, m: m, p: p, L: L, A: UnsafeBufferPointer(start: Ad, count: a),
+                      B: UnsafeBufferPointer(start: Bd, count: b), C: UnsafeBufferPointer(start: Cd, count: c),
+                      D: Dd.map { UnsafeBufferPointer(start: $0, count: d) }, u: UnsafeBufferPointer(start: u, count: inputs),
+                      x0: x0.map { UnsafeBufferPointer(start: $0, count: states) },
+                      y: UnsafeMutableBufferPointer(start: y, count: outputs),
+                      xFinal: x_final.map { UnsafeMutableBufferPointer(start: $0, count: states) })
+    }
+}

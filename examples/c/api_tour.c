@@ -185,6 +185,11 @@ int main(void) {
     CHECK_OK(ssm_kernel_dense(1, 1, 1, 4, &ka, &kb, &kc, kd));
     CHECK(kd[0] == 1 && kd[1] == 0.5 && kd[2] == 0.25 && kd[3] == 0.125, "kernel_dense");
 
+    /* Dense scan of the same one-state system equals the diagonal scan. */
+    double dsy[4];
+    CHECK_OK(ssm_scan_dense(1, 1, 1, 1, 4, &ka, &kb, &kc, NULL, su, NULL, dsy, NULL));
+    for (int k = 0; k < 4; k++) CHECK(dsy[k] == sy[k], "scan_dense[%d]", k);
+
     /* Per-step scan with Mamba's rule and Δ = ln 2 at every step: Ā = e^(−ln 2) = ½, B̄ = Δ. */
     ssm_complex_t cl = {-1, 0}, cb = {1, 0}, cc = {1, 0};
     double steps4[4], dy[4];

@@ -122,6 +122,14 @@ int main(void) {
     kda[3] = NAN;
     expect(ssm_kernel_dense(2, 1, 1, 3, kda, kdb, kdc, kdk), SSM_ERR_VALUE, "A[3]", "kernel_dense NaN");
 
+    /* Dense scan. */
+    double dsu[3] = {1, 2, 3}, dsy2[3];
+    kda[3] = 0.5;
+    expect(ssm_scan_dense(1, 2, 1, 1, 3, kda, kdb, kdc, NULL, NULL, NULL, dsy2, NULL), SSM_ERR_NULL, "u", "scan_dense NULL u");
+    expect(ssm_scan_dense(1, 2, 0, 1, 3, kda, kdb, kdc, NULL, dsu, NULL, dsy2, NULL), SSM_ERR_SIZE, "m", "scan_dense m = 0");
+    dsu[1] = NAN;
+    expect(ssm_scan_dense(1, 2, 1, 1, 3, kda, kdb, kdc, NULL, dsu, NULL, dsy2, NULL), SSM_ERR_VALUE, "u[1]", "scan_dense NaN");
+
     /* Per-step scan. */
     double sdt[3] = {0.1, 0.1, -0.1}, su2[3] = {1, 2, 3};
     ssm_complex_t sl2 = {-1, 0}, sb2 = {1, 0}, sc2 = {1, 0};

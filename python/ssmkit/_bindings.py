@@ -197,6 +197,12 @@ _declare("ssm_kernel_diag", c_int32, [c_int64, c_int64, c_int64, c128_in, c128_i
 # int32_t ssm_kernel_dense(int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad, const double *Bd,
 #                          const double *Cd, double *K);
 _declare("ssm_kernel_dense", c_int32, [c_int64, c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_out])
+# int32_t ssm_scan_dense(int64_t batch, int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad,
+#                        const double *Bd, const double *Cd, const double *Dd, const double *u,
+#                        const double *x0, double *y, double *x_final);
+_declare("ssm_scan_dense", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_in, f64_in, f64_in, f64_out,
+          f64_out])
 # int32_t ssm_scan_diag(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_complex_t *lambda_bar,
 #                       const ssm_complex_t *B_bar, const ssm_complex_t *C, const double *D, int32_t pairs,
 #                       const double *u, const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);

@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_size, empty
 
-__all__ = ["kernel", "kernel_dense", "scan", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "kernel_dense", "scan", "scan_dense", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -173,12 +173,9 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
     return out
 
 
-def kernel_dense(Ad, Bd, Cd, L: int) -> np.ndarray:
-    """Convolution kernel of a dense discrete system: K[l] = Cd·Ad^l·Bd, l < L (Krylov sequence).
-
-    Ad (N, N), Bd (N,) or (N, m), Cd (N,) or (p, N). Returns (L,) for a SISO system given as
-    vectors, else (L, p, m).
-    """
+def _dense_system(Ad, Bd, Cd):
+    """Ad (N, N), Bd (N, m) and Cd (p, N) as C-contiguous float64, vectors taken as m = 1 / p = 1;
+    and whether both B and C were vectors (a SISO system)."""
     A = as_array(Ad, "Ad")
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise SSMSizeError(f"Ad must be square, got shape {A.shape}")
@@ -186,18 +183,63 @@ def kernel_dense(Ad, Bd, Cd, L: int) -> np.ndarray:
     B = as_array(Bd, "Bd")
     C = as_array(Cd, "Cd")
     siso = B.ndim == 1 and C.ndim == 1
-    B2 = B.reshape(N, -1) if B.ndim == 1 and B.shape[0] == N else B
+    B2 = B.reshape(N, 1) if B.ndim == 1 and B.shape[0] == N else B
     C2 = C.reshape(1, -1) if C.ndim == 1 else C
     if B2.ndim != 2 or B2.shape[0] != N:
         raise SSMSizeError(f"Bd must have shape ({N},) or ({N}, m), got {B.shape}")
     if C2.ndim != 2 or C2.shape[1] != N:
         raise SSMSizeError(f"Cd must have shape ({N},) or (p, {N}), got {C.shape}")
+    return A, np.ascontiguousarray(B2), np.ascontiguousarray(C2), siso
+
+
+def kernel_dense(Ad, Bd, Cd, L: int) -> np.ndarray:
+    """Convolution kernel of a dense discrete system: K[l] = Cd·Ad^l·Bd, l < L (Krylov sequence).
+
+    Ad (N, N), Bd (N,) or (N, m), Cd (N,) or (p, N). Returns (L,) for a SISO system given as
+    vectors, else (L, p, m).
+    """
+    A, B2, C2, siso = _dense_system(Ad, Bd, Cd)
+    N, m, p = A.shape[0], B2.shape[1], C2.shape[0]
     L = as_size(L, "L")
-    m, p = B2.shape[1], C2.shape[0]
     K = empty((L, p, m), np.float64, "K")
     if N and m and p:
-        _check(_b.lib.ssm_kernel_dense(N, m, p, L, A, np.ascontiguousarray(B2), np.ascontiguousarray(C2), K))
+        _check(_b.lib.ssm_kernel_dense(N, m, p, L, A, B2, C2, K))
     return K[:, 0, 0] if siso else K
+
+
+def scan_dense(Ad, Bd, Cd, u, Dd=None, x0=None, return_state: bool = False):
+    """Run a dense discrete system: x_k = Ad x_(k−1) + Bd u_k, y_k = Cd x_k + Dd u_k.
+
+    Ad (N, N), Bd (N, m), Cd (p, N), Dd (p, m) optional; u (..., L, m) with leading batch
+    dimensions; x0 (..., N) optional. Returns y (..., L, p) (and the final state (..., N)).
+    """
+    A, B, C, _ = _dense_system(Ad, Bd, Cd)
+    N, m, p = A.shape[0], B.shape[1], C.shape[0]
+    D = None
+    if Dd is not None:
+        D = as_array(Dd, "Dd")
+        if D.shape != (p, m):
+            raise SSMSizeError(f"Dd must have shape ({p}, {m}), got {D.shape}")
+    uu = as_array(u, "u")
+    if uu.ndim < 2 or uu.shape[-1] != m:
+        raise SSMSizeError(f"u must have shape (..., L, m={m}), got {uu.shape}")
+    lead, L = uu.shape[:-2], uu.shape[-2]
+    batch = int(np.prod(lead)) if lead else 1
+    x = None
+    if x0 is not None:
+        x = as_array(x0, "x0")
+        if x.shape != lead + (N,):
+            raise SSMSizeError(f"x0 must have shape {lead + (N,)}, got {x.shape}")
+    y = empty(lead + (L, p), np.float64, "y")
+    final = empty(lead + (N,), np.float64, "the final state")
+    if batch and L and N and m and p:
+        _check(_b.lib.ssm_scan_dense(batch, N, m, p, L, A, B, C, D, uu.reshape(batch, L, m),
+                                     None if x is None else x.reshape(batch, N), y.reshape(batch, L, p),
+                                     final.reshape(batch, N)))
+    else:
+        y[...] = 0.0 if D is None else uu @ D.T
+        final[...] = 0.0 if x is None else x
+    return (y, final) if return_state else y
 
 
 def _scan_arguments(lam, B, C, u, D, x0, names):

@@ -121,3 +121,35 @@ def test_per_step_dt_scan():
         compute.scan_dt(d.Lambda, d.B, d.C, u, dt, method="foh")
     with pytest.raises(ssmkit.SSMSizeError):
         compute.scan_dt(d.Lambda, d.B, d.C, u, dt[..., :5])
+
+
+def test_dense_scan_matches_numpy_and_the_diagonal_scan():
+    # LegS (bilinear, MIMO m = 2, p = 3) against numpy's recurrence with states; and the diagonal
+    # scan written densely.
+    N, L = 12, 400
+    A, _ = ssmkit.hippo("legs", N)
+    rng = np.random.default_rng(6)
+    B, C, D = rng.standard_normal((N, 2)), rng.standard_normal((3, N)), rng.standard_normal((3, 2))
+    Ad, Bd, Cd, Dd = ssmkit.discretize(A, B, C, D, 0.01, method="bilinear", convention="state_only")
+    u = rng.standard_normal((2, L, 2))
+    x0 = rng.standard_normal((2, N))
+    y, xf = compute.scan_dense(Ad, Bd, Cd, u, Dd=Dd, x0=x0, return_state=True)
+    x, yn = x0.copy(), np.empty((2, L, 3))
+    for k in range(L):
+        x = x @ Ad.T + u[:, k] @ Bd.T
+        yn[:, k] = x @ Cd.T + u[:, k] @ Dd.T
+    assert np.linalg.norm(y - yn) <= 1e-12 * np.linalg.norm(yn) and np.linalg.norm(xf - x) <= 1e-12 * np.linalg.norm(x)
+    d, lb, bb = discrete(1, 3, seed=8)
+    Adense = np.zeros((6, 6))
+    for n in range(3):
+        a, b = lb[0, n].real, lb[0, n].imag
+        Adense[2 * n:2 * n + 2, 2 * n:2 * n + 2] = [[a, -b], [b, a]]
+    Bv = np.ravel(np.column_stack([bb[0].real, bb[0].imag]))[:, None]
+    Cv = 2 * np.ravel(np.column_stack([d.C[0].real, -d.C[0].imag]))[None, :]
+    ud = rng.standard_normal(1000)
+    yd = compute.scan_dense(Adense, Bv, Cv, ud[:, None])[:, 0]
+    assert np.linalg.norm(yd - compute.scan(lb, bb, d.C, ud[None])[0]) <= 1e-12 * np.linalg.norm(yd)
+    with pytest.raises(ssmkit.SSMSizeError):
+        compute.scan_dense(Ad, Bd, Cd, u[..., :1])
+    with pytest.raises(ssmkit.SSMValueError):
+        compute.scan_dense(Ad, Bd, Cd, np.full((4, 2), np.nan))
