@@ -443,6 +443,34 @@ int32_t ssm_scan_diag_dt(int64_t batch, int64_t H, int64_t N, int64_t L, int32_t
                          const double *D, int32_t pairs, const double *dt, const double *u,
                          const ssm_complex_t *x0, double *y, ssm_complex_t *x_final);
 
+/* float32 variants. The sequence-sized arrays — K, u, y and dt — are float (numpy float32);
+ * the parameters (z, w, lambda, B, C, D) and the states (x0, x_final) stay double/ssm_complex_t:
+ * they are small, and they set the accuracy (a float32 λ̄ raised to the power 65536 keeps about
+ * three digits, MATH.md §7). Each function computes as its float64 twin, the kernel with float32
+ * table entries and matrix products (about 2N roundings per entry), the scans with a float64
+ * state, the convolution with float64 transforms, and rounds its output to float once: results
+ * agree with the float64 functions to about 1e-7 relative to the output's largest entry at any
+ * L. Arguments, shapes, work space and errors as the float64 functions. */
+
+/** ssm_kernel_diag with a float32 kernel K (H×L). */
+int32_t ssm_kernel_diag_f32(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,
+                            int32_t pairs, float *K);
+
+/** ssm_scan_diag with float32 inputs u and outputs y (batch×H×L). */
+int32_t ssm_scan_diag_f32(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_complex_t *lambda_bar,
+                          const ssm_complex_t *B_bar, const ssm_complex_t *C, const double *D, int32_t pairs,
+                          const float *u, const ssm_complex_t *x0, float *y, ssm_complex_t *x_final);
+
+/** ssm_scan_diag_dt with float32 steps dt, inputs u and outputs y (batch×H×L). */
+int32_t ssm_scan_diag_dt_f32(int64_t batch, int64_t H, int64_t N, int64_t L, int32_t method, double alpha,
+                             const ssm_complex_t *lambda, const ssm_complex_t *B, const ssm_complex_t *C,
+                             const double *D, int32_t pairs, const float *dt, const float *u,
+                             const ssm_complex_t *x0, float *y, ssm_complex_t *x_final);
+
+/** ssm_convolve with a float32 kernel K (H×L), inputs u and outputs y (batch×H×L); D stays double. */
+int32_t ssm_convolve_f32(int64_t batch, int64_t H, int64_t L, const float *K, const float *u, const double *D,
+                         float *y);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -31,22 +31,29 @@ public func ssm_threads() -> Int32 {
 @c @implementation
 public func ssm_kernel_diag(_ H: Int64, _ N: Int64, _ L: Int64, _ z: UnsafePointer<ssm_complex_t>?,
                             _ w: UnsafePointer<ssm_complex_t>?, _ pairs: Int32, _ K: UnsafeMutablePointer<Double>?) -> Int32 {
-    boundary("ssm_kernel_diag") {
-        let H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
-        let z = try nonNull(z, "z"), w = try nonNull(w, "w"), K = try nonNull(K, "K")
-        let modes = try elementCount(H, N, what: "z"), outputs = try elementCount(H, L, what: "K")
-        // Work per thread: the power table (2N×128 doubles) and the block coefficients (L/128 + 1
-        // rows of 2N doubles).
-        let rows = try elementCount(N, 128 + L / 128 + 1, what: "the power table")
-        try requireWorkspace(elements: rows, bytesPerElement: 16 * max(threadCount, 1), what: "the power table")
-        try z.withMemoryRebound(to: Complex<Double>.self, capacity: modes) { zc in
-            try w.withMemoryRebound(to: Complex<Double>.self, capacity: modes) { wc in
-                try diagonalKernel(H: H, N: N, L: L, z: UnsafeBufferPointer(start: zc, count: modes),
-                                   w: UnsafeBufferPointer(start: wc, count: modes), pairs: pairs != 0,
-                                   into: UnsafeMutableBufferPointer(start: K, count: outputs))
-            }
-        }
-    }
+    boundary("ssm_kernel_diag") { try kernelDiag(H, N, L, z, w, pairs, K) }
+}
+
+@c @implementation
+public func ssm_kernel_diag_f32(_ H: Int64, _ N: Int64, _ L: Int64, _ z: UnsafePointer<ssm_complex_t>?,
+                                _ w: UnsafePointer<ssm_complex_t>?, _ pairs: Int32, _ K: UnsafeMutablePointer<Float>?) -> Int32 {
+    boundary("ssm_kernel_diag_f32") { try kernelDiag(H, N, L, z, w, pairs, K) }
+}
+
+/// ssm_kernel_diag and its float32 twin.
+private func kernelDiag<S: SequenceScalar>(_ H: Int64, _ N: Int64, _ L: Int64, _ z: UnsafePointer<ssm_complex_t>?,
+                                           _ w: UnsafePointer<ssm_complex_t>?, _ pairs: Int32,
+                                           _ K: UnsafeMutablePointer<S>?) throws {
+    let H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+    let z = try nonNull(z, "z"), w = try nonNull(w, "w"), K = try nonNull(K, "K")
+    let modes = try elementCount(H, N, what: "z"), outputs = try elementCount(H, L, what: "K")
+    // Work per thread: the power table (2N×128 entries) and the block coefficients (L/128 + 1
+    // rows of 2N entries).
+    let rows = try elementCount(N, 128 + L / 128 + 1, what: "the power table")
+    try requireWorkspace(elements: rows, bytesPerElement: 2 * MemoryLayout<S>.size * max(threadCount, 1),
+                         what: "the power table")
+    try diagonalKernel(H: H, N: N, L: L, z: complexBuffer(z, modes), w: complexBuffer(w, modes), pairs: pairs != 0,
+                       into: UnsafeMutableBufferPointer(start: K, count: outputs))
 }
 
 @c @implementation
@@ -55,37 +62,65 @@ public func ssm_scan_diag(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
                           _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
                           _ u: UnsafePointer<Double>?, _ x0: UnsafePointer<ssm_complex_t>?,
                           _ y: UnsafeMutablePointer<Double>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
-    boundary("ssm_scan_diag") {
-        let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
-        let lambda_bar = try nonNull(lambda_bar, "lambda_bar"), B_bar = try nonNull(B_bar, "B_bar")
-        let C = try nonNull(C, "C"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
-        let modes = try elementCount(H, N, what: "lambda_bar"), rows = try elementCount(batch, H, what: "u")
-        let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
-        // Work per thread: eight N-entry arrays.
-        try requireWorkspace(elements: N, bytesPerElement: 64 * max(threadCount, 1), what: "the scan state")
-        try diagonalScan(batch: batch, H: H, N: N, L: L,
-                         lambdaBar: complexBuffer(lambda_bar, modes), bBar: complexBuffer(B_bar, modes),
-                         C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
-                         u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
-                         y: UnsafeMutableBufferPointer(start: y, count: steps),
-                         xFinal: x_final.map { complexBuffer($0, states) })
-    }
+    boundary("ssm_scan_diag") { try scanDiag(batch, H, N, L, lambda_bar, B_bar, C, D, pairs, u, x0, y, x_final) }
+}
+
+@c @implementation
+public func ssm_scan_diag_f32(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
+                              _ lambda_bar: UnsafePointer<ssm_complex_t>?, _ B_bar: UnsafePointer<ssm_complex_t>?,
+                              _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                              _ u: UnsafePointer<Float>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                              _ y: UnsafeMutablePointer<Float>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
+    boundary("ssm_scan_diag_f32") { try scanDiag(batch, H, N, L, lambda_bar, B_bar, C, D, pairs, u, x0, y, x_final) }
+}
+
+/// ssm_scan_diag and its float32 twin.
+private func scanDiag<S: SequenceScalar>(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
+                                         _ lambda_bar: UnsafePointer<ssm_complex_t>?, _ B_bar: UnsafePointer<ssm_complex_t>?,
+                                         _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                                         _ u: UnsafePointer<S>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                                         _ y: UnsafeMutablePointer<S>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) throws {
+    let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+    let lambda_bar = try nonNull(lambda_bar, "lambda_bar"), B_bar = try nonNull(B_bar, "B_bar")
+    let C = try nonNull(C, "C"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+    let modes = try elementCount(H, N, what: "lambda_bar"), rows = try elementCount(batch, H, what: "u")
+    let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
+    // Work per thread: eight N-entry arrays.
+    try requireWorkspace(elements: N, bytesPerElement: 64 * max(threadCount, 1), what: "the scan state")
+    try diagonalScan(batch: batch, H: H, N: N, L: L,
+                     lambdaBar: complexBuffer(lambda_bar, modes), bBar: complexBuffer(B_bar, modes),
+                     C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
+                     u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
+                     y: UnsafeMutableBufferPointer(start: y, count: steps),
+                     xFinal: x_final.map { complexBuffer($0, states) })
 }
 
 @c @implementation
 public func ssm_convolve(_ batch: Int64, _ H: Int64, _ L: Int64, _ K: UnsafePointer<Double>?, _ u: UnsafePointer<Double>?,
                          _ D: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?) -> Int32 {
-    boundary("ssm_convolve") {
-        let batch = try size(batch, "batch"), H = try size(H, "H"), L = try size(L, "L")
-        let K = try nonNull(K, "K"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
-        let kernels = try elementCount(H, L, what: "K"), steps = try elementCount(batch, H, L, what: "u")
-        // Padded rows and spectra: (H + 2·64 rows) of about 2·2L doubles, plus the FFT plans.
-        try requireWorkspace(elements: try elementCount(H + 128, L, what: "the padded rows"), bytesPerElement: 64,
-                             what: "the convolution")
-        try causalConvolution(batch: batch, H: H, L: L, K: UnsafeBufferPointer(start: K, count: kernels),
-                              u: UnsafeBufferPointer(start: u, count: steps), D: D.map { UnsafeBufferPointer(start: $0, count: H) },
-                              into: UnsafeMutableBufferPointer(start: y, count: steps))
-    }
+    boundary("ssm_convolve") { try convolve(batch, H, L, K, u, D, y) }
+}
+
+@c @implementation
+public func ssm_convolve_f32(_ batch: Int64, _ H: Int64, _ L: Int64, _ K: UnsafePointer<Float>?, _ u: UnsafePointer<Float>?,
+                             _ D: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Float>?) -> Int32 {
+    boundary("ssm_convolve_f32") { try convolve(batch, H, L, K, u, D, y) }
+}
+
+/// ssm_convolve and its float32 twin.
+private func convolve<S: SequenceScalar>(_ batch: Int64, _ H: Int64, _ L: Int64, _ K: UnsafePointer<S>?,
+                                         _ u: UnsafePointer<S>?, _ D: UnsafePointer<Double>?,
+                                         _ y: UnsafeMutablePointer<S>?) throws {
+    let batch = try size(batch, "batch"), H = try size(H, "H"), L = try size(L, "L")
+    let K = try nonNull(K, "K"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+    let kernels = try elementCount(H, L, what: "K"), steps = try elementCount(batch, H, L, what: "u")
+    // Padded rows and spectra (float64 in both precisions): (H + 2·64 rows) of about 2·2L doubles,
+    // plus the FFT plans.
+    try requireWorkspace(elements: try elementCount(H + 128, L, what: "the padded rows"), bytesPerElement: 64,
+                         what: "the convolution")
+    try causalConvolution(batch: batch, H: H, L: L, K: UnsafeBufferPointer(start: K, count: kernels),
+                          u: UnsafeBufferPointer(start: u, count: steps), D: D.map { UnsafeBufferPointer(start: $0, count: H) },
+                          into: UnsafeMutableBufferPointer(start: y, count: steps))
 }
 
 @c @implementation
@@ -94,21 +129,37 @@ public func ssm_scan_diag_dt(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64,
                              _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
                              _ dt: UnsafePointer<Double>?, _ u: UnsafePointer<Double>?, _ x0: UnsafePointer<ssm_complex_t>?,
                              _ y: UnsafeMutablePointer<Double>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
-    boundary("ssm_scan_diag_dt") {
-        let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
-        let m = try SSMKitC.method(method, alpha: alpha)
-        let lambda = try nonNull(lambda, "lambda"), B = try nonNull(B, "B"), C = try nonNull(C, "C")
-        let dt = try nonNull(dt, "dt"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
-        let modes = try elementCount(H, N, what: "lambda"), rows = try elementCount(batch, H, what: "u")
-        let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
-        try requireWorkspace(elements: N, bytesPerElement: 16 * max(threadCount, 1), what: "the scan state")
-        try diagonalScan(batch: batch, H: H, N: N, L: L, lambda: complexBuffer(lambda, modes), B: complexBuffer(B, modes),
-                         C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
-                         dt: UnsafeBufferPointer(start: dt, count: steps), method: m,
-                         u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
-                         y: UnsafeMutableBufferPointer(start: y, count: steps),
-                         xFinal: x_final.map { complexBuffer($0, states) })
-    }
+    boundary("ssm_scan_diag_dt") { try scanDiagDt(batch, H, N, L, method, alpha, lambda, B, C, D, pairs, dt, u, x0, y, x_final) }
+}
+
+@c @implementation
+public func ssm_scan_diag_dt_f32(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64, _ method: Int32, _ alpha: Double,
+                                 _ lambda: UnsafePointer<ssm_complex_t>?, _ B: UnsafePointer<ssm_complex_t>?,
+                                 _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                                 _ dt: UnsafePointer<Float>?, _ u: UnsafePointer<Float>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                                 _ y: UnsafeMutablePointer<Float>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) -> Int32 {
+    boundary("ssm_scan_diag_dt_f32") { try scanDiagDt(batch, H, N, L, method, alpha, lambda, B, C, D, pairs, dt, u, x0, y, x_final) }
+}
+
+/// ssm_scan_diag_dt and its float32 twin.
+private func scanDiagDt<S: SequenceScalar>(_ batch: Int64, _ H: Int64, _ N: Int64, _ L: Int64, _ method: Int32, _ alpha: Double,
+                                           _ lambda: UnsafePointer<ssm_complex_t>?, _ B: UnsafePointer<ssm_complex_t>?,
+                                           _ C: UnsafePointer<ssm_complex_t>?, _ D: UnsafePointer<Double>?, _ pairs: Int32,
+                                           _ dt: UnsafePointer<S>?, _ u: UnsafePointer<S>?, _ x0: UnsafePointer<ssm_complex_t>?,
+                                           _ y: UnsafeMutablePointer<S>?, _ x_final: UnsafeMutablePointer<ssm_complex_t>?) throws {
+    let batch = try size(batch, "batch"), H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
+    let m = try SSMKitC.method(method, alpha: alpha)
+    let lambda = try nonNull(lambda, "lambda"), B = try nonNull(B, "B"), C = try nonNull(C, "C")
+    let dt = try nonNull(dt, "dt"), u = try nonNull(u, "u"), y = try nonNull(y, "y")
+    let modes = try elementCount(H, N, what: "lambda"), rows = try elementCount(batch, H, what: "u")
+    let steps = try elementCount(rows, L, what: "u"), states = try elementCount(rows, N, what: "x0")
+    try requireWorkspace(elements: N, bytesPerElement: 16 * max(threadCount, 1), what: "the scan state")
+    try diagonalScan(batch: batch, H: H, N: N, L: L, lambda: complexBuffer(lambda, modes), B: complexBuffer(B, modes),
+                     C: complexBuffer(C, modes), D: D.map { UnsafeBufferPointer(start: $0, count: H) }, pairs: pairs != 0,
+                     dt: UnsafeBufferPointer(start: dt, count: steps), method: m,
+                     u: UnsafeBufferPointer(start: u, count: steps), x0: x0.map { complexBuffer($0, states) },
+                     y: UnsafeMutableBufferPointer(start: y, count: steps),
+                     xFinal: x_final.map { complexBuffer($0, states) })
 }
 
 @c @implementation

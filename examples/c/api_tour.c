@@ -202,6 +202,18 @@ int main(void) {
     CHECK_OK(ssm_convolve(1, 1, 4, ck, su, NULL, cy));
     for (int k = 0; k < 4; k++) CHECK(fabs(cy[k] - sy[k]) <= 1e-15, "convolve[%d] = %g", k, cy[k]);
 
+    /* float32 twins: the same values rounded to float (these are exact in float). */
+    float Kf[300], suf[4] = {1, 0, 0, 2}, syf[4], stepsf[4], dyf[4], ckf[4] = {1, 0.5f, 0.25f, 0.125f}, cyf[4];
+    CHECK_OK(ssm_kernel_diag_f32(1, 1, 300, &kz, &kw, 1, Kf));
+    for (int l = 0; l < 300; l += 37) CHECK(fabs(Kf[l] - Kd[l]) <= 1e-6 * 2, "kernel_diag_f32[%d] = %g", l, Kf[l]);
+    CHECK_OK(ssm_scan_diag_f32(1, 1, 1, 4, &sl, &sb, &sc, NULL, 0, suf, NULL, syf, NULL));
+    for (int k = 0; k < 4; k++) CHECK(syf[k] == (float)sy[k], "scan_diag_f32[%d] = %g", k, syf[k]);
+    for (int k = 0; k < 4; k++) stepsf[k] = (float)log(2.0);
+    CHECK_OK(ssm_scan_diag_dt_f32(1, 1, 1, 4, SSM_METHOD_ZOH_A_EULER_B, 0.5, &cl, &cb, &cc, NULL, 0, stepsf, suf, NULL, dyf, NULL));
+    for (int k = 0; k < 4; k++) CHECK(fabs(dyf[k] - dy[k]) <= 1e-6 * fabs(dy[k]), "scan_diag_dt_f32[%d] = %g", k, dyf[k]);
+    CHECK_OK(ssm_convolve_f32(1, 1, 4, ckf, suf, NULL, cyf));
+    for (int k = 0; k < 4; k++) CHECK(fabs(cyf[k] - sy[k]) <= 1e-6, "convolve_f32[%d] = %g", k, cyf[k]);
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

@@ -152,6 +152,27 @@ int main(void) {
     cvu[2] = INFINITY;
     expect(ssm_convolve(1, 1, 3, cvk, cvu, NULL, cvy), SSM_ERR_VALUE, "u[0, 2]", "convolve Inf");
 
+    /* float32 twins: the same checks, and float32 overflow reported. */
+    float fk[4], fu[3] = {1, 2, NAN}, f32y[3], fdt[3] = {0.1f, 0.1f, 0.1f}, fbig[3] = {3e38f, 3e38f, 3e38f};
+    ssm_complex_t grow = {0.5, 0}, one = {1, 0}, ten = {10, 0};
+    expect(ssm_kernel_diag_f32(1, 1, 4, &grow, &one, 1, NULL), SSM_ERR_NULL, "K", "kernel_f32 NULL K");
+    expect(ssm_kernel_diag_f32(1, 1, 200, &grow, &one, 1, NULL), SSM_ERR_NULL, "K", "kernel_f32 NULL K (long)");
+    {
+        float fk200[200];
+        expect(ssm_kernel_diag_f32(1, 1, 200, &grow, &one, 1, fk200), SSM_UNSTABLE, "overflows", "kernel_f32 beyond float");
+    }
+    expect(ssm_kernel_diag_f32(1, 1, 0, &grow, &one, 1, fk), SSM_ERR_SIZE, "L", "kernel_f32 L = 0");
+    expect(ssm_scan_diag_f32(1, 1, 1, 3, &one, &one, &one, NULL, 1, fu, NULL, f32y, NULL), SSM_ERR_VALUE, "u[0, 2]", "scan_f32 NaN u");
+    expect(ssm_scan_diag_f32(1, 1, 1, 3, &one, &ten, &one, NULL, 1, fbig, NULL, f32y, NULL), SSM_UNSTABLE, "overflows",
+           "scan_f32 beyond float");
+    expect(ssm_scan_diag_dt_f32(1, 1, 1, 3, SSM_METHOD_ZOH, 0.5, &one, &one, &one, NULL, 1, NULL, fu, NULL, f32y, NULL),
+           SSM_ERR_NULL, "dt", "scan_dt_f32 NULL dt");
+    fdt[1] = -1;
+    expect(ssm_scan_diag_dt_f32(1, 1, 1, 3, SSM_METHOD_ZOH, 0.5, &one, &one, &one, NULL, 1, fdt, fbig, NULL, f32y, NULL),
+           SSM_ERR_VALUE, "dt[0, 1]", "scan_dt_f32 negative step");
+    expect(ssm_convolve_f32(1, 1, 3, fbig, fu, NULL, f32y), SSM_ERR_VALUE, "u[0, 2]", "convolve_f32 NaN");
+    expect(ssm_convolve_f32(1, 1, -3, fbig, fu, NULL, f32y), SSM_ERR_SIZE, "L", "convolve_f32 negative L");
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

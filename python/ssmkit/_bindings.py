@@ -115,6 +115,10 @@ _OUT = "C_CONTIGUOUS,ALIGNED,WRITEABLE"
 f64_in = _nullable(np.float64, _IN)
 #: double *
 f64_out = _nullable(np.float64, _OUT)
+#: const float *
+f32_in = _nullable(np.float32, _IN)
+#: float *
+f32_out = _nullable(np.float32, _OUT)
 #: const ssm_complex_t *  (numpy complex128 has the same layout)
 c128_in = _nullable(np.complex128, _IN)
 #: ssm_complex_t *
@@ -221,6 +225,27 @@ _declare("ssm_convolve", c_int32, [c_int64, c_int64, c_int64, f64_in, f64_in, f6
 _declare("ssm_scan_diag_dt", c_int32,
          [c_int64, c_int64, c_int64, c_int64, c_int32, c_double, c128_in, c128_in, c128_in, f64_in, c_int32,
           f64_in, f64_in, c128_in, f64_out, c128_out])
+
+# float32 variants: the sequence-sized arrays are float, parameters and states stay double.
+# int32_t ssm_kernel_diag_f32(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z,
+#                             const ssm_complex_t *w, int32_t pairs, float *K);
+_declare("ssm_kernel_diag_f32", c_int32, [c_int64, c_int64, c_int64, c128_in, c128_in, c_int32, f32_out])
+# int32_t ssm_scan_diag_f32(int64_t batch, int64_t H, int64_t N, int64_t L, const ssm_complex_t *lambda_bar,
+#                           const ssm_complex_t *B_bar, const ssm_complex_t *C, const double *D, int32_t pairs,
+#                           const float *u, const ssm_complex_t *x0, float *y, ssm_complex_t *x_final);
+_declare("ssm_scan_diag_f32", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c128_in, c128_in, c128_in, f64_in, c_int32, f32_in, c128_in,
+          f32_out, c128_out])
+# int32_t ssm_scan_diag_dt_f32(int64_t batch, int64_t H, int64_t N, int64_t L, int32_t method, double alpha,
+#                              const ssm_complex_t *lambda, const ssm_complex_t *B, const ssm_complex_t *C,
+#                              const double *D, int32_t pairs, const float *dt, const float *u,
+#                              const ssm_complex_t *x0, float *y, ssm_complex_t *x_final);
+_declare("ssm_scan_diag_dt_f32", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c_int32, c_double, c128_in, c128_in, c128_in, f64_in, c_int32,
+          f32_in, f32_in, c128_in, f32_out, c128_out])
+# int32_t ssm_convolve_f32(int64_t batch, int64_t H, int64_t L, const float *K, const float *u,
+#                          const double *D, float *y);
+_declare("ssm_convolve_f32", c_int32, [c_int64, c_int64, c_int64, f32_in, f32_in, f64_in, f32_out])
 
 # --- Fourier transforms ---
 

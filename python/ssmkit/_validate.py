@@ -23,11 +23,12 @@ def _describe(x) -> str:
     return type(x).__name__
 
 
-def as_array(x, name: str, *, kind: str = "real") -> np.ndarray:
+def as_array(x, name: str, *, kind: str = "real", real_dtype=np.float64) -> np.ndarray:
     """``x`` as a C-contiguous ndarray of a numeric dtype.
 
-    kind "real": float64 (complex input is rejected); "auto": complex128 for complex input,
-    float64 otherwise; "complex": complex128. None is SSMNullError; non-numeric data SSMTypeError.
+    kind "real": ``real_dtype`` (float64 unless float32 is asked for; complex input is rejected);
+    "auto": complex128 for complex input, float64 otherwise; "complex": complex128. None is
+    SSMNullError; non-numeric data SSMTypeError.
     """
     if x is None:
         raise SSMNullError(f"{name} is None; expected an array")
@@ -43,7 +44,28 @@ def as_array(x, name: str, *, kind: str = "real") -> np.ndarray:
     if dkind not in _REAL_KINDS:
         raise SSMTypeError(f"{name} must be a numeric array, got dtype {a.dtype} "
                            f"(from {_describe(x)})")
-    return np.ascontiguousarray(a, dtype=np.complex128 if kind == "complex" else np.float64)
+    return np.ascontiguousarray(a, dtype=np.complex128 if kind == "complex" else
+                                (real_dtype if kind == "real" else np.float64))
+
+
+def precision(*arrays) -> type:
+    """np.float32 when every array given is single precision (float32 or complex64), else
+    np.float64: the precision of a computation follows its sequence-sized inputs, as numpy's does."""
+    single = (np.float32, np.complex64)
+    return np.float32 if all(np.asarray(a).dtype in single for a in arrays) else np.float64
+
+
+def as_dtype(dtype, name: str = "dtype") -> type:
+    """A requested output precision: float32 or float64 (None passes through)."""
+    if dtype is None:
+        return None
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        raise SSMTypeError(f"{name} must be float32 or float64, got {dtype!r}") from None
+    if d not in (np.float32, np.float64):
+        raise SSMTypeError(f"{name} must be float32 or float64, got {d}")
+    return d.type
 
 
 def require_finite(a: np.ndarray, name: str) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
-from ._validate import as_array, as_size, empty
+from ._validate import as_array, as_dtype, as_size, empty, precision
 
 __all__ = ["kernel", "kernel_dense", "scan", "scan_dense", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
@@ -135,7 +135,7 @@ def threads() -> int:
     return int(_b.lib.ssm_threads())
 
 
-def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
+def kernel(z, w, L: int, pairs: bool = True, dtype=None) -> np.ndarray:
     """Convolution kernel of a diagonal SSM: K[..., l] = f·Re Σ_n w[..., n]·exp(l·z[..., n]).
 
     Parameters
@@ -148,14 +148,20 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
         Kernel length.
     pairs : bool, default True
         Conjugate-pair modes (S4D, S5): f = 2. False: f = 1.
+    dtype : float32 or float64, optional
+        Precision of K. Default: float32 when z and w are both single precision (complex64 or
+        float32), else float64. z and w are used in float64 either way.
 
     Returns
     -------
-    ndarray of float64, shape (..., L)
+    ndarray of ``dtype``, shape (..., L)
 
     Every power exp(l·z) is evaluated in float64 from the exact multiple (a blocked table, no
     running product), so K is accurate to a few ulps per term at any L, with no (…, N, L) buffer.
+    In float32 the table and the block products are float32: K is within about 1e-7 of the float64
+    kernel, relative to its largest entry.
     """
+    out_dtype = as_dtype(dtype) or precision(z, w)
     zz = as_array(z, "z", kind="complex")
     ww = as_array(w, "w", kind="complex")
     if zz.shape != ww.shape:
@@ -163,13 +169,14 @@ def kernel(z, w, L: int, pairs: bool = True) -> np.ndarray:
     L = as_size(L, "L")
     lead, N = zz.shape[:-1], zz.shape[-1]
     H = int(np.prod(lead)) if lead else 1
-    out = empty(lead + (L,), np.float64, "K")
+    out = empty(lead + (L,), out_dtype, "K")
     if H == 0:
         return out
     if N == 0:
         out[...] = 0.0
         return out
-    _check(_b.lib.ssm_kernel_diag(H, N, L, zz.reshape(H, N), ww.reshape(H, N), 1 if pairs else 0, out.reshape(H, L)))
+    function = _b.lib.ssm_kernel_diag_f32 if out_dtype is np.float32 else _b.lib.ssm_kernel_diag
+    _check(function(H, N, L, zz.reshape(H, N), ww.reshape(H, N), 1 if pairs else 0, out.reshape(H, L)))
     return out
 
 
@@ -242,8 +249,9 @@ def scan_dense(Ad, Bd, Cd, u, Dd=None, x0=None, return_state: bool = False):
     return (y, final) if return_state else y
 
 
-def _scan_arguments(lam, B, C, u, D, x0, names):
-    """Checked arrays for the scans: (λ, B, C) (H, N) complex, u (..., H, L), D (H,), x0 (..., H, N)."""
+def _scan_arguments(lam, B, C, u, D, x0, names, real_dtype=np.float64):
+    """Checked arrays for the scans: (λ, B, C) (H, N) complex, u (..., H, L) in ``real_dtype``,
+    D (H,), x0 (..., H, N)."""
     lam = as_array(lam, names[0], kind="complex")
     if lam.ndim != 2:
         raise SSMSizeError(f"{names[0]} must have shape (H, N), got {lam.shape}")
@@ -253,7 +261,7 @@ def _scan_arguments(lam, B, C, u, D, x0, names):
     for name, a in ((names[1], Bb), ("C", Cc)):
         if a.shape != (H, N):
             raise SSMSizeError(f"{name} must have shape {(H, N)} like {names[0]}, got {a.shape}")
-    uu = as_array(u, "u")
+    uu = as_array(u, "u", real_dtype=real_dtype)
     if uu.ndim < 2 or uu.shape[-2] != H:
         raise SSMSizeError(f"u must have shape (..., H={H}, L), got {uu.shape}")
     lead = uu.shape[:-2]
@@ -274,7 +282,7 @@ def _run_scan(call, lam, uu, Dd, x, return_state):
     H, N = lam.shape
     lead, L = uu.shape[:-2], uu.shape[-1]
     batch = int(np.prod(lead)) if lead else 1
-    y = empty(uu.shape, np.float64, "y")
+    y = empty(uu.shape, uu.dtype, "y")
     final = empty(lead + (H, N), np.complex128, "the final state")
     if batch and L and N:
         call(batch, H, N, L, uu.reshape(batch, H, L), None if x is None else x.reshape(batch, H, N),
@@ -304,12 +312,16 @@ def scan(lambda_bar, B_bar, C, u, D=None, x0=None, pairs: bool = True, return_st
 
     Returns
     -------
-    y : ndarray of float64, shape (..., H, L); and the final state if ``return_state``.
+    y : ndarray, shape (..., H, L), float32 if u is float32 (else float64); and the final state
+    (complex128) if ``return_state``. The state is float64 in both precisions, so a float32 y is
+    the float64 result rounded once (a float32 state with |λ̄| = 1 would drift by ~√L ulps).
     """
-    lam, Bb, Cc, uu, Dd, x = _scan_arguments(lambda_bar, B_bar, C, u, D, x0, ("lambda_bar", "B_bar"))
+    real_dtype = precision(u)
+    lam, Bb, Cc, uu, Dd, x = _scan_arguments(lambda_bar, B_bar, C, u, D, x0, ("lambda_bar", "B_bar"), real_dtype)
+    function = _b.lib.ssm_scan_diag_f32 if real_dtype is np.float32 else _b.lib.ssm_scan_diag
 
     def call(batch, H, N, L, u2, x2, y2, f2):
-        _check(_b.lib.ssm_scan_diag(batch, H, N, L, lam, Bb, Cc, Dd, 1 if pairs else 0, u2, x2, y2, f2))
+        _check(function(batch, H, N, L, lam, Bb, Cc, Dd, 1 if pairs else 0, u2, x2, y2, f2))
     return _run_scan(call, lam, uu, Dd, x, return_state)
 
 
@@ -319,18 +331,21 @@ def scan_dt(Lambda, B, C, u, dt, method: str = "zoh", alpha=None, D=None, x0=Non
     with dt[..., h, k] by ``method`` ("zoh", "zoh_a_euler_b" — Mamba's rule —, "bilinear", "euler",
     "backward_diff", or "gbt" with ``alpha``), then x_k = Ā_k ⊙ x_(k−1) + B̄_k u_k,
     y_k = f·Re(C·x_k) + D u_k. Lambda, B, C (H, N) continuous; u and dt (..., H, L); others as
-    :func:`scan`."""
+    :func:`scan` (float32 when u and dt are both float32)."""
     from ._discretize import method_code
-    lam, Bb, Cc, uu, Dd, x = _scan_arguments(Lambda, B, C, u, D, x0, ("Lambda", "B"))
-    steps = as_array(dt, "dt")
+    real_dtype = precision(u, dt)
+    lam, Bb, Cc, uu, Dd, x = _scan_arguments(Lambda, B, C, u, D, x0, ("Lambda", "B"), real_dtype)
+    steps = as_array(dt, "dt", real_dtype=real_dtype)
     if steps.shape != uu.shape:
         raise SSMSizeError(f"dt must have u's shape {uu.shape}, got {steps.shape}")
     code = method_code(method)
     a = 0.5 if alpha is None else float(alpha)
 
+    function = _b.lib.ssm_scan_diag_dt_f32 if real_dtype is np.float32 else _b.lib.ssm_scan_diag_dt
+
     def call(batch, H, N, L, u2, x2, y2, f2):
-        _check(_b.lib.ssm_scan_diag_dt(batch, H, N, L, code, a, lam, Bb, Cc, Dd, 1 if pairs else 0,
-                                       steps.reshape(batch, H, L), u2, x2, y2, f2))
+        _check(function(batch, H, N, L, code, a, lam, Bb, Cc, Dd, 1 if pairs else 0,
+                        steps.reshape(batch, H, L), u2, x2, y2, f2))
     return _run_scan(call, lam, uu, Dd, x, return_state)
 
 
@@ -346,10 +361,12 @@ def convolve(u, K, D=None) -> np.ndarray:
 
     Returns
     -------
-    ndarray of float64, shape (..., H, L)
+    ndarray, shape (..., H, L): float32 when u and K are both float32 (the transforms still run in
+    float64, so the result is the float64 one rounded once), else float64.
     """
-    uu = as_array(u, "u")
-    KK = as_array(K, "K")
+    real_dtype = precision(u, K)
+    uu = as_array(u, "u", real_dtype=real_dtype)
+    KK = as_array(K, "K", real_dtype=real_dtype)
     if uu.ndim < 2:
         raise SSMSizeError(f"u must have shape (..., H, L), got {uu.shape}")
     H, L = uu.shape[-2:]
@@ -360,8 +377,9 @@ def convolve(u, K, D=None) -> np.ndarray:
         Dd = as_array(D, "D")
         if Dd.shape != (H,):
             raise SSMSizeError(f"D must have shape ({H},), got {Dd.shape}")
-    y = empty(uu.shape, np.float64, "y")
+    y = empty(uu.shape, real_dtype, "y")
     batch = uu.size // (H * L) if H * L else 0
     if batch:
-        _check(_b.lib.ssm_convolve(batch, H, L, KK, uu.reshape(batch, H, L), Dd, y.reshape(batch, H, L)))
+        function = _b.lib.ssm_convolve_f32 if real_dtype is np.float32 else _b.lib.ssm_convolve
+        _check(function(batch, H, L, KK, uu.reshape(batch, H, L), Dd, y.reshape(batch, H, L)))
     return y

@@ -63,7 +63,9 @@ def test_every_header_function_is_declared_with_matching_types():
                     assert np.dtype(argtype._dtype_) == np.complex128, (name, param)
                 elif "double" in param:
                     assert np.dtype(argtype._dtype_) == np.float64, (name, param)
-                if "double" in param or "ssm_complex_t" in param:
+                elif "float" in param:
+                    assert np.dtype(argtype._dtype_) == np.float32, (name, param)
+                if "double" in param or "float" in param or "ssm_complex_t" in param:
                     writeable = bool(argtype._flags_ & 0x0400)  # NPY_ARRAY_WRITEABLE
                     assert writeable == (not param.startswith("const")), (name, param)
             else:

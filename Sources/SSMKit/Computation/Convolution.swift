@@ -9,9 +9,13 @@ import ComplexModule
 /// Rows per chunk: bounds the padded copies and spectra to about 2·chunk·n doubles.
 private let chunkRows = 64
 
-/// K (H×L), u and y (batch×H×L, row-major), D (H) optional. Errors: `.size`, `.value` (non-finite).
-public func causalConvolution(batch: Int, H: Int, L: Int, K: UnsafeBufferPointer<Double>, u: UnsafeBufferPointer<Double>,
-                              D: UnsafeBufferPointer<Double>?, into y: UnsafeMutableBufferPointer<Double>) throws {
+/// K (H×L), u and y (batch×H×L, row-major), D (H) optional. K, u and y in float64 or float32;
+/// the transforms run in float64 in both (float32 results are the float64 ones rounded once).
+/// Errors: `.size`, `.value` (non-finite).
+@specialized(where S == Double)
+@specialized(where S == Float)
+public func causalConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: UnsafeBufferPointer<S>, u: UnsafeBufferPointer<S>,
+                                                 D: UnsafeBufferPointer<Double>?, into y: UnsafeMutableBufferPointer<S>) throws {
     try require(batch >= 1 && H >= 1 && L >= 1, .size, "batch, H and L must be ≥ 1, got \(batch), \(H), \(L)")
     let rows = batch * H
     try require(K.count == H * L && u.count == rows * L && y.count == rows * L && (D?.count ?? H) == H, .size,
@@ -26,7 +30,7 @@ public func causalConvolution(batch: Int, H: Int, L: Int, K: UnsafeBufferPointer
     // The kernels' spectra, once.
     var padded = [Double](repeating: 0, count: max(H, min(chunkRows, rows)) * n)
     var kernelSpectra = [Complex<Double>](repeating: .zero, count: H * half)
-    for h in 0..<H { for j in 0..<L { padded[h * n + j] = K[h * L + j] } }
+    for h in 0..<H { for j in 0..<L { padded[h * n + j] = K[h * L + j].doubleValue } }
     try padded.withUnsafeBufferPointer { p in
         try kernelSpectra.withUnsafeMutableBufferPointer {
             try rfft(n: n, count: H, UnsafeBufferPointer(rebasing: p[0..<(H * n)]), into: $0)
@@ -38,7 +42,7 @@ public func causalConvolution(batch: Int, H: Int, L: Int, K: UnsafeBufferPointer
         let count = min(chunkRows, rows - start)
         for r in 0..<count {
             let row = start + r
-            for j in 0..<L { padded[r * n + j] = u[row * L + j] }
+            for j in 0..<L { padded[r * n + j] = u[row * L + j].doubleValue }
             for j in L..<n { padded[r * n + j] = 0 }
         }
         try padded.withUnsafeBufferPointer { p in
@@ -59,7 +63,7 @@ public func causalConvolution(batch: Int, H: Int, L: Int, K: UnsafeBufferPointer
         }
         for r in 0..<count {
             let row = start + r, d = D?[row % H] ?? 0
-            for k in 0..<L { y[row * L + k] = padded[r * n + k] + d * u[row * L + k] }
+            for k in 0..<L { y[row * L + k] = S(padded[r * n + k] + d * u[row * L + k].doubleValue) }
         }
         start += count
     }

@@ -17,11 +17,16 @@ private let anchorPeriod = 8
 
 /// K (H×L, row-major) from z and w (H×N each, row-major). `pairs`: conjugate-pair modes,
 /// K = 2·Re Σ; otherwise K = Re Σ. Channels are split across threads.
+/// In float32 the table entries and block coefficients are the float64 values rounded once and
+/// the blocks are float32 matrix products: about 2N roundings per entry, ~1e-7 relative to the
+/// largest term at any L.
 /// Errors: `.size` (H, N or L < 1, or mismatched buffers), `.value` (non-finite z or w),
 /// `.unstable` (K overflows: Re z > 0 modes grow as e^(l Re z)).
-public func diagonalKernel(H: Int, N: Int, L: Int, z: UnsafeBufferPointer<Complex<Double>>,
-                           w: UnsafeBufferPointer<Complex<Double>>, pairs: Bool,
-                           into K: UnsafeMutableBufferPointer<Double>) throws {
+@specialized(where S == Double)
+@specialized(where S == Float)
+public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeBufferPointer<Complex<Double>>,
+                                              w: UnsafeBufferPointer<Complex<Double>>, pairs: Bool,
+                                              into K: UnsafeMutableBufferPointer<S>) throws {
     try require(H >= 1 && N >= 1 && L >= 1, .size, "H, N and L must be ≥ 1, got H = \(H), N = \(N), L = \(L)")
     let (hn, o1) = H.multipliedReportingOverflow(by: N), (hl, o2) = H.multipliedReportingOverflow(by: L)
     try require(!o1 && !o2 && z.count == hn && w.count == hn && K.count == hl, .size,
@@ -40,8 +45,8 @@ public func diagonalKernel(H: Int, N: Int, L: Int, z: UnsafeBufferPointer<Comple
         // Per thread: the table e^(t z_n), t < T, as 2N rows of T (real parts, then imaginary), and
         // per block b the coefficients c_n(b) = f·w_n·e^(bT z_n) as a row [Re c, −Im c]: then the
         // kernel's blocks are one matrix product, K[bT + t] = Σ_k coef[b, k]·table[k, t].
-        var table = [Double](repeating: 0, count: 2 * N * T)
-        var coefficients = [Double](repeating: 0, count: rows * 2 * N)
+        var table = [S](repeating: 0, count: 2 * N * T)
+        var coefficients = [S](repeating: 0, count: rows * 2 * N)
         var anchor = [Complex<Double>](repeating: .zero, count: N), step = anchor
         for h in channels {
             let out = kBase + h * L
@@ -51,7 +56,7 @@ public func diagonalKernel(H: Int, N: Int, L: Int, z: UnsafeBufferPointer<Comple
                 var p = Complex<Double>(1, 0)
                 for t in 0..<T {
                     p = t % anchorPeriod == 0 ? power(zn, t) : p * e
-                    table[n * T + t] = p.real; table[(N + n) * T + t] = p.imaginary
+                    table[n * T + t] = S(p.real); table[(N + n) * T + t] = S(p.imaginary)
                 }
             }
             for b in 0..<rows {
@@ -61,19 +66,19 @@ public func diagonalKernel(H: Int, N: Int, L: Int, z: UnsafeBufferPointer<Comple
                     for n in 0..<N { anchor[n] = anchor[n] * step[n] }
                 }
                 for n in 0..<N {
-                    coefficients[b * 2 * N + n] = anchor[n].real
-                    coefficients[b * 2 * N + N + n] = -anchor[n].imaginary
+                    coefficients[b * 2 * N + n] = S(anchor[n].real)
+                    coefficients[b * 2 * N + N + n] = S(-anchor[n].imaginary)
                 }
             }
             table.withUnsafeBufferPointer { tab in
                 coefficients.withUnsafeBufferPointer { coef in
                     if blocks > 0 {
-                        Double.gemm(blocks, T, 2 * N, alpha: 1, coef.baseAddress!, 2 * N, tab.baseAddress!, T, beta: 0, out, T)
+                        S.matrixProduct(blocks, T, 2 * N, coef.baseAddress!, 2 * N, tab.baseAddress!, T, out, T)
                     }
                     for t in 0..<tail {
                         var sum = 0.0
-                        for k in 0..<(2 * N) { sum += coef[blocks * 2 * N + k] * tab[k * T + t] }
-                        out[blocks * T + t] = sum
+                        for k in 0..<(2 * N) { sum += coef[blocks * 2 * N + k].doubleValue * tab[k * T + t].doubleValue }
+                        out[blocks * T + t] = S(sum)
                     }
                 }
             }

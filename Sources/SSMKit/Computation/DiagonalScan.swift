@@ -8,13 +8,17 @@ import Synchronization
 // the update over modes vectorizes; (batch, channel) pairs are split across threads.
 
 /// Shapes: u, y (batch×H×L, row-major: row (b, h) holds the L steps); λ̄, B̄, C (H×N); D (H);
-/// x0, xFinal (batch×H×N) optional. Errors: `.size` (mismatched buffers), `.value` (non-finite
+/// x0, xFinal (batch×H×N) optional. u and y in float64 or float32; the state is float64 in both
+/// (a float32 state with |λ̄| = 1 drifts by ~√L ulps: 1e-5 at L = 65536), so float32 results are
+/// the float64 ones rounded once. Errors: `.size` (mismatched buffers), `.value` (non-finite
 /// input), `.unstable` (the state or output overflows).
-public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
+@specialized(where S == Double)
+@specialized(where S == Float)
+public func diagonalScan<S: SequenceScalar>(batch: Int, H: Int, N: Int, L: Int,
                          lambdaBar: UnsafeBufferPointer<Complex<Double>>, bBar: UnsafeBufferPointer<Complex<Double>>,
                          C: UnsafeBufferPointer<Complex<Double>>, D: UnsafeBufferPointer<Double>?, pairs: Bool,
-                         u: UnsafeBufferPointer<Double>, x0: UnsafeBufferPointer<Complex<Double>>?,
-                         y: UnsafeMutableBufferPointer<Double>, xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
+                         u: UnsafeBufferPointer<S>, x0: UnsafeBufferPointer<Complex<Double>>?,
+                         y: UnsafeMutableBufferPointer<S>, xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
     try checkScanArguments(batch: batch, H: H, N: N, L: L, modes: [("lambda_bar", lambdaBar), ("B_bar", bBar), ("C", C)],
                            D: D, u: u, y: y, x0: x0, xFinal: xFinal)
     let rows = batch * H
@@ -39,7 +43,7 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
             let d = D?[h] ?? 0
             let input = u.baseAddress! + row * L, output = y.baseAddress! + row * L
             for k in 0..<L {
-                let uk = input[k]
+                let uk = input[k].doubleValue
                 // The state update, element-wise over modes (vectorizes), then the output as a dot
                 // product with four partial sums.
                 for n in 0..<N {
@@ -57,7 +61,7 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
                     n += 4
                 }
                 while n < N { s0 += cr[n] * xr[n] - ci[n] * xi[n]; n += 1 }
-                output[k] = ((s0 + s1) + (s2 + s3)) + d * uk
+                output[k] = S(((s0 + s1) + (s2 + s3)) + d * uk)
             }
             if let xFinal { for n in 0..<N { xFinal[row * N + n] = Complex(xr[n], xi[n]) } }
         }
@@ -73,11 +77,13 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int,
 /// λ, B, C: H×N continuous; dt: batch×H×L, each finite and > 0; other shapes as `diagonalScan`.
 /// Errors: as `diagonalScan`, plus the discretization's (`.unsupported` for foh/impulse,
 /// `.singular`, `.unstable`).
-public func diagonalScan(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBufferPointer<Complex<Double>>,
+@specialized(where S == Double)
+@specialized(where S == Float)
+public func diagonalScan<S: SequenceScalar>(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBufferPointer<Complex<Double>>,
                          B: UnsafeBufferPointer<Complex<Double>>, C: UnsafeBufferPointer<Complex<Double>>,
-                         D: UnsafeBufferPointer<Double>?, pairs: Bool, dt: UnsafeBufferPointer<Double>,
-                         method: DiscretizationMethod, u: UnsafeBufferPointer<Double>,
-                         x0: UnsafeBufferPointer<Complex<Double>>?, y: UnsafeMutableBufferPointer<Double>,
+                         D: UnsafeBufferPointer<Double>?, pairs: Bool, dt: UnsafeBufferPointer<S>,
+                         method: DiscretizationMethod, u: UnsafeBufferPointer<S>,
+                         x0: UnsafeBufferPointer<Complex<Double>>?, y: UnsafeMutableBufferPointer<S>,
                          xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
     try checkScanArguments(batch: batch, H: H, N: N, L: L, modes: [("lambda", lambda), ("B", B), ("C", C)],
                            D: D, u: u, y: y, x0: x0, xFinal: xFinal)
@@ -97,7 +103,7 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBuffe
                 for n in 0..<N { x[n] = x0?[row * N + n] ?? .zero }
                 let d = D?[h] ?? 0
                 for k in 0..<L {
-                    let uk = u[row * L + k], step = dt[row * L + k]
+                    let uk = u[row * L + k].doubleValue, step = dt[row * L + k].doubleValue
                     var s = 0.0
                     for n in 0..<N {
                         let (a, b) = try rule.discretize(lambda[h * N + n], B[h * N + n], step: step, mode: h * N + n)
@@ -105,7 +111,7 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBuffe
                         let c = C[h * N + n]
                         s += c.real * x[n].real - c.imaginary * x[n].imaginary
                     }
-                    y[row * L + k] = f * s + d * uk
+                    y[row * L + k] = S(f * s + d * uk)
                 }
                 if let xFinal { for n in 0..<N { xFinal[row * N + n] = x[n] } }
             }
@@ -121,9 +127,9 @@ public func diagonalScan(batch: Int, H: Int, N: Int, L: Int, lambda: UnsafeBuffe
 
 /// Shapes and finiteness shared by the scans: sizes ≥ 1, the H×N mode arrays, D (H), u and y
 /// (batch×H×L), x0 and the final state (batch×H×N).
-private func checkScanArguments(batch: Int, H: Int, N: Int, L: Int,
+private func checkScanArguments<S: SequenceScalar>(batch: Int, H: Int, N: Int, L: Int,
                                 modes: [(String, UnsafeBufferPointer<Complex<Double>>)], D: UnsafeBufferPointer<Double>?,
-                                u: UnsafeBufferPointer<Double>, y: UnsafeMutableBufferPointer<Double>,
+                                u: UnsafeBufferPointer<S>, y: UnsafeMutableBufferPointer<S>,
                                 x0: UnsafeBufferPointer<Complex<Double>>?, xFinal: UnsafeMutableBufferPointer<Complex<Double>>?) throws {
     try require(batch >= 1 && H >= 1 && N >= 1 && L >= 1, .size,
                 "batch, H, N and L must be ≥ 1, got \(batch), \(H), \(N), \(L)")
