@@ -394,6 +394,27 @@ int32_t ssm_threads(void);
 int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,
                         int32_t pairs, double *K);
 
+/** The convolution kernel of diagonal-plus-low-rank (DPLR/NPLR) SSMs as S4 computes it (MATH.md §7):
+ *  per channel h, continuous A = diag(Λ) − P Q* (P, Q: N×rank), B, C, step dt[h], bilinear
+ *  discretization Ā = (I − Δ/2·A)⁻¹(I + Δ/2·A), B̄ = (I − Δ/2·A)⁻¹·Δ·B, and
+ *    K[h, l] = Re(C Ā^l B̄),  l = 0 … L−1,
+ *  from the truncated generating function at the L-th roots of unity (Cauchy sums + Woodbury)
+ *  and one inverse FFT, with C̃ = C(I − Ā^L) computed from C (L structured steps). No N×N matrix:
+ *  O(L·N·(1 + rank)²) per channel. Λ, B, C are H×N; P and Q H×rank×N (row j of channel h is the
+ *  j-th column of its P); Q = NULL means Q = P (S4's A = Λ − P P*; ssm_dplr's Λ, P̃, B̃ fit
+ *  directly); dt H entries, each > 0; K H×L. pairs != 0: the N modes are one of each conjugate
+ *  pair of a real system (as ssm_dplr returns them): the conjugate halves are implied and K is
+ *  the real system's kernel. pairs = 0: the modes are all there is and K is the real part.
+ *  Conditioning: an error in C̃ reaches K amplified by (I − Ā^L)⁻¹, so modes with λ̄^L ≈ 1
+ *  (Re λ = 0 on the DFT grid) are ill-conditioned here and λ = 0 is singular: use
+ *  ssm_kernel_diag or ssm_kernel_dense for them. Channels are split across ssm_threads() threads.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (rank > N, …), SSM_ERR_VALUE (non-finite input, dt ≤ 0),
+ *  SSM_SINGULAR (λ = 0, 1 − Δλ/2 = 0, or a singular Woodbury system), SSM_UNSTABLE (K overflows),
+ *  SSM_ERR_MEMORY. */
+int32_t ssm_kernel_dplr(int64_t H, int64_t N, int64_t rank, int64_t L, const ssm_complex_t *Lambda,
+                        const ssm_complex_t *P, const ssm_complex_t *Q, const ssm_complex_t *B,
+                        const ssm_complex_t *C, const double *dt, int32_t pairs, double *K);
+
 /** The convolution kernel of a dense discrete system (e.g. from ssm_discretize):
  *  K_l = Cd·Ad^l·Bd (p×m blocks), l = 0 … L−1, by the Krylov sequence V_(l+1) = Ad·V_l.
  *  Ad N×N, Bd N×m, Cd p×N, K L×p×m (row-major; K + l·p·m is the l-th block).

@@ -198,3 +198,25 @@ public func ssm_scan_dense(_ batch: Int64, _ N: Int64, _ m: Int64, _ p: Int64, _
                       xFinal: x_final.map { UnsafeMutableBufferPointer(start: $0, count: states) })
     }
 }
+
+@c @implementation
+public func ssm_kernel_dplr(_ H: Int64, _ N: Int64, _ rank: Int64, _ L: Int64, _ Lambda: UnsafePointer<ssm_complex_t>?,
+                            _ P: UnsafePointer<ssm_complex_t>?, _ Q: UnsafePointer<ssm_complex_t>?,
+                            _ B: UnsafePointer<ssm_complex_t>?, _ C: UnsafePointer<ssm_complex_t>?,
+                            _ dt: UnsafePointer<Double>?, _ pairs: Int32, _ K: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_kernel_dplr") {
+        let H = try size(H, "H"), N = try size(N, "N"), r = try size(rank, "rank"), L = try size(L, "L")
+        let Lambda = try nonNull(Lambda, "Lambda"), P = try nonNull(P, "P"), B = try nonNull(B, "B")
+        let C = try nonNull(C, "C"), dt = try nonNull(dt, "dt"), K = try nonNull(K, "K")
+        let modes = try elementCount(H, N, what: "Lambda"), factors = try elementCount(H, r, N, what: "P")
+        let outputs = try elementCount(H, L, what: "K")
+        // Work per thread: the spectrum (L complex values) and (1 + rank)² numerators per mode
+        // (both halves of each pair).
+        let work = try elementCount(L + 2 * N * (r + 1) * (r + 1) + 8 * N * (r + 1), what: "the work space")
+        try requireWorkspace(elements: work, bytesPerElement: 32 * max(threadCount, 1), what: "the DPLR kernel")
+        try dplrKernel(H: H, M: N, rank: r, L: L, Lambda: complexBuffer(Lambda, modes), P: complexBuffer(P, factors),
+                       Q: Q.map { complexBuffer($0, factors) }, B: complexBuffer(B, modes), C: complexBuffer(C, modes),
+                       dt: UnsafeBufferPointer(start: dt, count: H), pairs: pairs != 0,
+                       into: UnsafeMutableBufferPointer(start: K, count: outputs))
+    }
+}

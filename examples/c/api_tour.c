@@ -170,6 +170,17 @@ int main(void) {
     for (int l = 0; l < 300; l += 37)
         CHECK(fabs(Kd[l] - 2 * exp(-0.1 * l) * cos(0.5 * l)) <= 1e-14, "kernel_diag[%d] = %g", l, Kd[l]);
 
+    /* DPLR kernel of one mode with a rank-one part: A = λ − p·q* = −1 − 0.25 = −1.25, bilinear with
+     * Δ = 0.1: Ā = (1 + 0.05A)/(1 − 0.05A), B̄ = 0.1/(1 − 0.05A), K_l = Ā^l B̄ (B = C = 1, pairs = 0). */
+    ssm_complex_t dl = {-1, 0}, dp = {0.5, 0}, db = {1, 0};
+    double ddt = 0.1, Kp[50];
+    CHECK_OK(ssm_kernel_dplr(1, 1, 1, 50, &dl, &dp, NULL, &db, &db, &ddt, 0, Kp));
+    {
+        double a = -1.25, abar = (1 + 0.05 * a) / (1 - 0.05 * a), bbar = 0.1 / (1 - 0.05 * a);
+        for (int l = 0; l < 50; l += 7)
+            CHECK(fabs(Kp[l] - pow(abar, l) * bbar) <= 1e-15, "kernel_dplr[%d] = %g", l, Kp[l]);
+    }
+
     /* Scan: one real mode λ̄ = ½, B̄ = 1, C = 1 (f = 1), D = 0: y_k = Σ_j (½)^(k−j) u_j; the final
      * state continues a split run. */
     ssm_complex_t sl = {0.5, 0}, sb = {1, 0}, sc = {1, 0}, sx, sx2;

@@ -152,6 +152,17 @@ int main(void) {
     cvu[2] = INFINITY;
     expect(ssm_convolve(1, 1, 3, cvk, cvu, NULL, cvy), SSM_ERR_VALUE, "u[0, 2]", "convolve Inf");
 
+    /* DPLR kernel: NULL, rank > N, dt ≤ 0, λ = 0 (singular). */
+    {
+        ssm_complex_t zl[2] = {{0, 0}, {-1, 2}}, ones[2] = {{1, 0}, {1, 0}};
+        double step = 0.1, bad = -1, kd[16];
+        expect(ssm_kernel_dplr(1, 2, 1, 16, zl, NULL, NULL, ones, ones, &step, 0, kd), SSM_ERR_NULL, "P", "dplr NULL P");
+        expect(ssm_kernel_dplr(1, 2, 3, 16, zl, ones, NULL, ones, ones, &step, 0, kd), SSM_ERR_SIZE, "rank", "dplr rank > N");
+        expect(ssm_kernel_dplr(1, 2, 1, 16, zl, ones, NULL, ones, ones, &bad, 0, kd), SSM_ERR_VALUE, "dt[0]", "dplr dt < 0");
+        expect(ssm_kernel_dplr(1, 2, 1, 16, zl, ones, NULL, ones, ones, &step, 0, kd), SSM_SINGULAR, "singular", "dplr λ = 0");
+        expect(ssm_kernel_dplr(1, 2, 1, 0, zl, ones, NULL, ones, ones, &step, 0, kd), SSM_ERR_SIZE, "L", "dplr L = 0");
+    }
+
     /* float32 twins: the same checks, and float32 overflow reported. */
     float fk[4], fu[3] = {1, 2, NAN}, f32y[3], fdt[3] = {0.1f, 0.1f, 0.1f}, fbig[3] = {3e38f, 3e38f, 3e38f};
     ssm_complex_t grow = {0.5, 0}, one = {1, 0}, ten = {10, 0};

@@ -198,6 +198,12 @@ _declare("ssm_threads", c_int32, [])
 #                         const ssm_complex_t *w, int32_t pairs, double *K);
 _declare("ssm_kernel_diag", c_int32, [c_int64, c_int64, c_int64, c128_in, c128_in, c_int32, f64_out])
 
+# int32_t ssm_kernel_dplr(int64_t H, int64_t N, int64_t rank, int64_t L, const ssm_complex_t *Lambda,
+#                         const ssm_complex_t *P, const ssm_complex_t *Q, const ssm_complex_t *B,
+#                         const ssm_complex_t *C, const double *dt, int32_t pairs, double *K);
+_declare("ssm_kernel_dplr", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c128_in, c128_in, c128_in, c128_in, c128_in, f64_in, c_int32, f64_out])
+
 # int32_t ssm_kernel_dense(int64_t N, int64_t m, int64_t p, int64_t L, const double *Ad, const double *Bd,
 #                          const double *Cd, double *K);
 _declare("ssm_kernel_dense", c_int32, [c_int64, c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_out])

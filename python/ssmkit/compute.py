@@ -14,7 +14,7 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMTypeError, SSMValueError, _check
 from ._validate import as_array, as_dtype, as_size, empty, precision
 
-__all__ = ["kernel", "kernel_dense", "scan", "scan_dense", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["kernel", "kernel_dense", "kernel_dplr", "scan", "scan_dense", "scan_dt", "convolve", "set_threads", "threads", "fft", "ifft", "rfft", "irfft"]
 
 _NORMS = ("backward", "ortho", "forward")
 
@@ -178,6 +178,69 @@ def kernel(z, w, L: int, pairs: bool = True, dtype=None) -> np.ndarray:
     function = _b.lib.ssm_kernel_diag_f32 if out_dtype is np.float32 else _b.lib.ssm_kernel_diag
     _check(function(H, N, L, zz.reshape(H, N), ww.reshape(H, N), 1 if pairs else 0, out.reshape(H, L)))
     return out
+
+
+def kernel_dplr(Lambda, P, B, C, dt, L: int, Q=None, pairs: bool = True) -> np.ndarray:
+    """Convolution kernel of diagonal-plus-low-rank SSMs as S4 computes it: A = diag(Λ) − P Q*
+    (Q defaults to P), bilinear discretization with step dt, K[..., l] = Re(C Ā^l B̄), l < L, by
+    Cauchy sums at the roots of unity, Woodbury and one inverse FFT (C̃ = C(I − Ā^L) from C).
+
+    Parameters
+    ----------
+    Lambda : array_like, complex, shape (H, N) or (N,)
+        Diagonal part (e.g. :func:`ssmkit.init.dplr`'s ``Lambda``).
+    P : array_like, complex, shape (H, rank, N), (rank, N) or (N,)
+        Low-rank factor, one row per column of P (``init.dplr``'s ``P``); shared by all channels
+        when it has no H axis. ``Q`` likewise (default: P).
+    B, C : array_like, complex, shape (H, N) or (N,)
+    dt : float or array_like, shape (H,)
+        Steps, each > 0.
+    L : int
+    pairs : bool, default True
+        The modes are one of each conjugate pair of a real system (``init.dplr(pairs=True)``):
+        K is that real system's kernel. False: K is the real part over the modes given.
+
+    Returns
+    -------
+    ndarray of float64, shape (H, L), or (L,) when Lambda, B, C are 1-D and dt a scalar.
+
+    Modes with Re λ = 0 whose λ̄^L is close to 1 are ill-conditioned in this method, and λ = 0 is
+    singular (SSMSingularError): use :func:`kernel` or :func:`kernel_dense` for those.
+    """
+    lam = as_array(Lambda, "Lambda", kind="complex")
+    if lam.ndim not in (1, 2):
+        raise SSMSizeError(f"Lambda must have shape (H, N) or (N,), got {lam.shape}")
+    N = lam.shape[-1]
+    steps = as_array(dt, "dt")
+    if np.ndim(dt) == 0:
+        steps = steps.reshape(())
+    single = lam.ndim == 1 and steps.ndim == 0
+    H = lam.shape[0] if lam.ndim == 2 else (steps.shape[0] if steps.ndim == 1 else 1)
+
+    def channels(x, name, shape):
+        a = as_array(x, name, kind="complex")
+        try:
+            return np.ascontiguousarray(np.broadcast_to(a, (H,) + shape))
+        except ValueError:
+            raise SSMSizeError(f"{name} must have shape {shape} or {(H,) + shape}, got {a.shape}") from None
+
+    lam = channels(lam, "Lambda", (N,))
+    Pa = as_array(P, "P", kind="complex")
+    rank = 1 if Pa.ndim == 1 else Pa.shape[-2] if Pa.ndim >= 2 else 0
+    if rank < 1:
+        raise SSMSizeError(f"P must have shape (N,), (rank, N) or (H, rank, N) with rank ≥ 1, got {Pa.shape}")
+    Pa = channels(Pa.reshape(Pa.shape[:-1] + (1, N)) if Pa.ndim == 1 else Pa, "P", (rank, N))
+    Qa = None if Q is None else channels(as_array(Q, "Q", kind="complex").reshape(-1, rank, N)
+                                         if np.ndim(Q) == 1 else Q, "Q", (rank, N))
+    Bb, Cc = channels(B, "B", (N,)), channels(C, "C", (N,))
+    try:
+        steps = np.ascontiguousarray(np.broadcast_to(steps, (H,)))
+    except ValueError:
+        raise SSMSizeError(f"dt must be a scalar or have shape ({H},), got {steps.shape}") from None
+    L = as_size(L, "L")
+    out = empty((H, L), np.float64, "K")
+    _check(_b.lib.ssm_kernel_dplr(H, N, rank, L, lam, Pa, Qa, Bb, Cc, steps, 1 if pairs else 0, out))
+    return out[0] if single else out
 
 
 def _dense_system(Ad, Bd, Cd):
