@@ -42,10 +42,11 @@ def test_matches_numpy_recurrence_with_states(batch, H, N2, L):
     assert np.linalg.norm(np.concatenate([y1, y2], axis=-1) - y) <= 1e-13 * np.linalg.norm(y)
 
 
-def test_dense_system_and_kernel_agree_at_long_L():
+@pytest.mark.parametrize("N2", [4, 16])   # 16: the chunked (matrix-product) scan; 4: the recurrence
+def test_dense_system_and_kernel_agree_at_long_L(N2):
     # Re λ = 0 modes (|λ̄| = 1: nothing decays) and S4D-Lin modes, L = 65536: scan, the kernel's
     # causal convolution and the dense real system (block-diagonal 2×2 rotations) agree to 1e-10.
-    H, N2, L = 2, 4, 65536
+    H, L = 2, 65536
     d, lb, bb = discrete(H, N2, seed=7, real_part=0.0)
     assert np.allclose(np.abs(lb), 1.0, rtol=0, atol=1e-15)
     u = np.random.default_rng(1).standard_normal((H, L))

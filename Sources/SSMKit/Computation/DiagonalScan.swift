@@ -22,52 +22,86 @@ public func diagonalScan<S: SequenceScalar>(batch: Int, H: Int, N: Int, L: Int,
     try checkScanArguments(batch: batch, H: H, N: N, L: L, modes: [("lambda_bar", lambdaBar), ("B_bar", bBar), ("C", C)],
                            D: D, u: u, y: y, x0: x0, xFinal: xFinal)
     let rows = batch * H
-
     let f = pairs ? 2.0 : 1.0
+    let chunked = ChunkedScan.applies(N: N, L: L)
     parallelFor(rows) { range in
-        // Per thread: λ̄, B̄, f·C and the state as split real/imaginary rows of N (raw memory, so the
-        // update over modes vectorizes).
-        let work = UnsafeMutablePointer<Double>.allocate(capacity: 8 * N)
-        defer { work.deallocate() }
-        let lr = work, li = work + N, br = work + 2 * N, bi = work + 3 * N
-        let cr = work + 4 * N, ci = work + 5 * N, xr = work + 6 * N, xi = work + 7 * N
+        let state = ScanState(N: N)
+        let chunks = chunked ? ChunkedScan(N: N, L: L) : nil
         for row in range {
             let h = row % H
-            for n in 0..<N {
-                let l = lambdaBar[h * N + n], b = bBar[h * N + n], c = C[h * N + n]
-                lr[n] = l.real; li[n] = l.imaginary; br[n] = b.real; bi[n] = b.imaginary
-                cr[n] = f * c.real; ci[n] = f * c.imaginary
-                let start = x0?[row * N + n] ?? .zero
-                xr[n] = start.real; xi[n] = start.imaginary
-            }
+            state.load(lambdaBar: lambdaBar.baseAddress! + h * N, bBar: bBar.baseAddress! + h * N,
+                       C: C.baseAddress! + h * N, f: f, x0: x0.map { $0.baseAddress! + row * N })
             let d = D?[h] ?? 0
             let input = u.baseAddress! + row * L, output = y.baseAddress! + row * L
-            for k in 0..<L {
-                let uk = input[k].doubleValue
-                // The state update, element-wise over modes (vectorizes), then the output as a dot
-                // product with four partial sums.
-                for n in 0..<N {
-                    let a = xr[n], b = xi[n]
-                    xr[n] = lr[n] * a - li[n] * b + br[n] * uk
-                    xi[n] = lr[n] * b + li[n] * a + bi[n] * uk
-                }
-                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                var n = 0
-                while n + 3 < N {
-                    s0 += cr[n] * xr[n] - ci[n] * xi[n]
-                    s1 += cr[n + 1] * xr[n + 1] - ci[n + 1] * xi[n + 1]
-                    s2 += cr[n + 2] * xr[n + 2] - ci[n + 2] * xi[n + 2]
-                    s3 += cr[n + 3] * xr[n + 3] - ci[n + 3] * xi[n + 3]
-                    n += 4
-                }
-                while n < N { s0 += cr[n] * xr[n] - ci[n] * xi[n]; n += 1 }
-                output[k] = S(((s0 + s1) + (s2 + s3)) + d * uk)
+            if let chunks {
+                chunks.run(state, d: d, input: input, output: output)
+            } else {
+                state.steps(L, d: d, input: input, output: output)
             }
-            if let xFinal { for n in 0..<N { xFinal[row * N + n] = Complex(xr[n], xi[n]) } }
+            if let xFinal { state.store(into: xFinal.baseAddress! + row * N) }
         }
     }
     if let k = y.firstIndex(where: { !$0.isFinite }) {
         throw SSMError(.unstable, "the output overflows at row \(k / L), step \(k % L): |λ̄| > 1 modes grow")
+    }
+}
+
+/// One row's recurrence: λ̄, B̄, f·C and the state as split real/imaginary rows of N (raw memory,
+/// so the update over modes vectorizes).
+final class ScanState {
+    let N: Int
+    let lr, li, br, bi, cr, ci, xr, xi: UnsafeMutablePointer<Double>
+    private let storage: UnsafeMutablePointer<Double>
+
+    init(N: Int) {
+        self.N = N
+        storage = .allocate(capacity: 8 * N)
+        lr = storage; li = storage + N; br = storage + 2 * N; bi = storage + 3 * N
+        cr = storage + 4 * N; ci = storage + 5 * N; xr = storage + 6 * N; xi = storage + 7 * N
+    }
+
+    deinit { storage.deallocate() }
+
+    /// A channel's modes and a row's initial state (nil: 0).
+    func load(lambdaBar: UnsafePointer<Complex<Double>>, bBar: UnsafePointer<Complex<Double>>, C: UnsafePointer<Complex<Double>>,
+              f: Double, x0: UnsafePointer<Complex<Double>>?) {
+        for n in 0..<N {
+            let l = lambdaBar[n], b = bBar[n], c = C[n]
+            lr[n] = l.real; li[n] = l.imaginary; br[n] = b.real; bi[n] = b.imaginary
+            cr[n] = f * c.real; ci[n] = f * c.imaginary
+            let start = x0?[n] ?? .zero
+            xr[n] = start.real; xi[n] = start.imaginary
+        }
+    }
+
+    func store(into x: UnsafeMutablePointer<Complex<Double>>) {
+        for n in 0..<N { x[n] = Complex(xr[n], xi[n]) }
+    }
+
+    /// `count` steps of the recurrence from the current state: y_k = f·Re(C·x_k) + d·u_k.
+    @inline(__always)
+    func steps<S: SequenceScalar>(_ count: Int, d: Double, input: UnsafePointer<S>, output: UnsafeMutablePointer<S>) {
+        for k in 0..<count {
+            let uk = input[k].doubleValue
+            // The state update, element-wise over modes (vectorizes), then the output as a dot
+            // product with four partial sums.
+            for n in 0..<N {
+                let a = xr[n], b = xi[n]
+                xr[n] = lr[n] * a - li[n] * b + br[n] * uk
+                xi[n] = lr[n] * b + li[n] * a + bi[n] * uk
+            }
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var n = 0
+            while n + 3 < N {
+                s0 += cr[n] * xr[n] - ci[n] * xi[n]
+                s1 += cr[n + 1] * xr[n + 1] - ci[n + 1] * xi[n + 1]
+                s2 += cr[n + 2] * xr[n + 2] - ci[n + 2] * xi[n + 2]
+                s3 += cr[n + 3] * xr[n + 3] - ci[n + 3] * xi[n + 3]
+                n += 4
+            }
+            while n < N { s0 += cr[n] * xr[n] - ci[n] * xi[n]; n += 1 }
+            output[k] = S(((s0 + s1) + (s2 + s3)) + d * uk)
+        }
     }
 }
 
