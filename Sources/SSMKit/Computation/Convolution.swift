@@ -3,11 +3,11 @@ import ComplexModule
 // Causal convolution of SSM kernels with inputs by FFT (MATH.md §7):
 //   y[b, h, k] = Σ_(j ≤ k) K[h, j]·u[b, h, k − j] + D[h]·u[b, h, k],   k < L,
 // with both sequences zero-padded to a power of two n ≥ 2L − 1, so the circular product is the
-// linear one. Rows are processed in chunks (bounded memory); each transform batch uses the FFT's
-// SIMD lanes and threads.
+// linear one. Rows are processed in blocks (bounded memory) split across threads; each transform
+// batch uses the FFT's SIMD lanes.
 
-/// Rows per chunk: bounds the padded copies and spectra to about 2·chunk·n doubles.
-private let chunkRows = 64
+/// Rows per block: bounds each thread's padded rows, spectra and outputs to about 3·block·n doubles.
+private let blockRows = 32
 
 /// K (H×L), u and y (batch×H×L, row-major), D (H) optional. K, u and y in float64 or float32;
 /// the transforms run in float64 in both (float32 results are the float64 ones rounded once).
@@ -26,45 +26,57 @@ public func causalConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: 
     var n = 1
     while n < 2 * L - 1 { n <<= 1 }
     let half = n / 2 + 1
+    let failure = SSMErrorSlot()
 
-    // The kernels' spectra, once.
-    var padded = [Double](repeating: 0, count: max(H, min(chunkRows, rows)) * n)
+    // The kernels' spectra, once; then the rows, each thread a contiguous range in blocks.
     var kernelSpectra = [Complex<Double>](repeating: .zero, count: H * half)
-    for h in 0..<H { for j in 0..<L { padded[h * n + j] = K[h * L + j].doubleValue } }
-    try padded.withUnsafeBufferPointer { p in
-        try kernelSpectra.withUnsafeMutableBufferPointer {
-            try rfft(n: n, count: H, UnsafeBufferPointer(rebasing: p[0..<(H * n)]), into: $0)
+    kernelSpectra.withUnsafeMutableBufferPointer { spectra in
+        inBlocks(H, n: n, half: half, failure: failure) { rows, padded, spectrum, _ in
+            for (r, h) in rows.enumerated() { for j in 0..<L { padded[r * n + j] = K[h * L + j].doubleValue } }
+            try rfft(n: n, count: rows.count, UnsafeBufferPointer(start: padded, count: rows.count * n),
+                     into: UnsafeMutableBufferPointer(rebasing: spectra[(rows.lowerBound * half)..<(rows.upperBound * half)]))
         }
     }
-    var spectra = [Complex<Double>](repeating: .zero, count: min(chunkRows, rows) * half)
-    var start = 0
-    while start < rows {
-        let count = min(chunkRows, rows - start)
-        for r in 0..<count {
-            let row = start + r
-            for j in 0..<L { padded[r * n + j] = u[row * L + j].doubleValue }
-            for j in L..<n { padded[r * n + j] = 0 }
-        }
-        try padded.withUnsafeBufferPointer { p in
-            try spectra.withUnsafeMutableBufferPointer {
-                try rfft(n: n, count: count, UnsafeBufferPointer(rebasing: p[0..<(count * n)]),
-                         into: UnsafeMutableBufferPointer(rebasing: $0[0..<(count * half)]))
+    if let error = failure.error { throw error }
+    kernelSpectra.withUnsafeBufferPointer { kernels in
+        inBlocks(batch * H, n: n, half: half, failure: failure) { rows, padded, spectrum, out in
+            for (r, row) in rows.enumerated() { for j in 0..<L { padded[r * n + j] = u[row * L + j].doubleValue } }
+            let count = rows.count
+            try rfft(n: n, count: count, UnsafeBufferPointer(start: padded, count: count * n),
+                     into: UnsafeMutableBufferPointer(start: spectrum, count: count * half))
+            for (r, row) in rows.enumerated() {
+                let kernel = kernels.baseAddress! + (row % H) * half, s = spectrum + r * half
+                for k in 0..<half { s[k] *= kernel[k] }
+            }
+            try irfft(n: n, count: count, UnsafeBufferPointer(start: spectrum, count: count * half),
+                      into: UnsafeMutableBufferPointer(start: out, count: count * n))
+            for (r, row) in rows.enumerated() {
+                let d = D?[row % H] ?? 0
+                for k in 0..<L { y[row * L + k] = S(out[r * n + k] + d * u[row * L + k].doubleValue) }
             }
         }
-        for r in 0..<count {
-            let h = (start + r) % H
-            for k in 0..<half { spectra[r * half + k] *= kernelSpectra[h * half + k] }
-        }
-        try spectra.withUnsafeBufferPointer { s in
-            try padded.withUnsafeMutableBufferPointer {
-                try irfft(n: n, count: count, UnsafeBufferPointer(rebasing: s[0..<(count * half)]),
-                          into: UnsafeMutableBufferPointer(rebasing: $0[0..<(count * n)]))
-            }
-        }
-        for r in 0..<count {
-            let row = start + r, d = D?[row % H] ?? 0
-            for k in 0..<L { y[row * L + k] = S(padded[r * n + k] + d * u[row * L + k].doubleValue) }
-        }
-        start += count
+    }
+    if let error = failure.error { throw error }
+}
+
+/// Runs `body` on blocks of at most `blockRows` of `count` rows, the blocks split across threads.
+/// Each thread has its own zero-padded rows (the body writes only the first L entries of each, so
+/// the padding stays zero), spectra and output rows. The first error is kept in `failure`.
+private func inBlocks(_ count: Int, n: Int, half: Int, failure: SSMErrorSlot,
+                      _ body: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Complex<Double>>,
+                               UnsafeMutablePointer<Double>) throws -> Void) {
+    let blocks = (count + blockRows - 1) / blockRows
+    parallelFor(blocks) { range in
+        let rows = min(blockRows, count)
+        let padded = UnsafeMutablePointer<Double>.allocate(capacity: rows * n)
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: rows * n)
+        let spectrum = UnsafeMutablePointer<Complex<Double>>.allocate(capacity: rows * half)
+        defer { padded.deallocate(); out.deallocate(); spectrum.deallocate() }
+        padded.initialize(repeating: 0, count: rows * n)
+        do {
+            for b in range { try body((b * blockRows)..<min(count, (b + 1) * blockRows), padded, spectrum, out) }
+        } catch let error as SSMError {
+            failure.record(error)
+        } catch {}
     }
 }

@@ -33,14 +33,26 @@ enum ProcessInfoCores {
     }()
 }
 
+/// Marks the threads running a parallelFor body (pthread-specific): a parallelFor inside one runs
+/// inline, so nested parallel code (an FFT batch inside a convolution worker) never oversubscribes.
+private let insideParallelRegion: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
 /// Runs `body(i)` for i in 0..<count on up to `threadCount` threads (contiguous chunks, so each
-/// thread touches one range of memory). Runs inline when one thread suffices.
+/// thread touches one range of memory). Runs inline when one thread suffices, or when called from
+/// inside another parallelFor.
 func parallelFor(_ count: Int, minimumPerThread: Int = 1, _ body: (Range<Int>) -> Void) {
     let threads = min(threadCount, max(1, count / max(minimumPerThread, 1)))
-    if threads <= 1 || count <= 1 { body(0..<count); return }
+    if threads <= 1 || count <= 1 || pthread_getspecific(insideParallelRegion) != nil { body(0..<count); return }
     let chunk = (count + threads - 1) / threads
     DispatchQueue.concurrentPerform(iterations: threads) { t in
         let start = t * chunk, end = min(count, start + chunk)
-        if start < end { body(start..<end) }
+        guard start < end else { return }
+        pthread_setspecific(insideParallelRegion, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(insideParallelRegion, nil) }
+        body(start..<end)
     }
 }
