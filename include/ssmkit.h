@@ -387,8 +387,8 @@ int32_t ssm_threads(void);
  *  With conjugate-pair modes (pairs != 0) this is the kernel of y = 2·Re(C x) of S4D/S5.
  *  Arrays are row-major: z and w H×N, K H×L. Powers come from a blocked table whose entries and
  *  block starts are computed in float64 from exp and cos/sin of the exact multiple l·z: accurate
- *  to a few ulps at any l (no error growth along L), with no H×N×L buffer (work: N·64 doubles per
- *  thread). Channels are split across ssm_threads() threads.
+ *  to a few ulps at any l (no error growth along L), with no H×N×L buffer: beyond K, the work is
+ *  2N·160 entries per thread, whatever L. Channels are split across ssm_threads() threads.
  *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (H, N, L < 1 or overflowing), SSM_ERR_VALUE (non-finite
  *  z or w), SSM_UNSTABLE (K overflows: modes with Re z > 0 grow), SSM_ERR_MEMORY. */
 int32_t ssm_kernel_diag(int64_t H, int64_t N, int64_t L, const ssm_complex_t *z, const ssm_complex_t *w,

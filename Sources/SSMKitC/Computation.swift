@@ -47,9 +47,9 @@ private func kernelDiag<S: SequenceScalar>(_ H: Int64, _ N: Int64, _ L: Int64, _
     let H = try size(H, "H"), N = try size(N, "N"), L = try size(L, "L")
     let z = try nonNull(z, "z"), w = try nonNull(w, "w"), K = try nonNull(K, "K")
     let modes = try elementCount(H, N, what: "z"), outputs = try elementCount(H, L, what: "K")
-    // Work per thread: the power table (2N×128 entries) and the block coefficients (L/128 + 1
-    // rows of 2N entries).
-    let rows = try elementCount(N, 128 + L / 128 + 1, what: "the power table")
+    // Work per thread: the power table (2N×128 entries) and the coefficients of 32 blocks (32 rows
+    // of 2N entries).
+    let rows = try elementCount(N, 128 + 32, what: "the power table")
     try requireWorkspace(elements: rows, bytesPerElement: 2 * MemoryLayout<S>.size * max(threadCount, 1),
                          what: "the power table")
     try diagonalKernel(H: H, N: N, L: L, z: complexBuffer(z, modes), w: complexBuffer(w, modes), pairs: pairs != 0,

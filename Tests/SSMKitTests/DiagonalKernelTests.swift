@@ -6,7 +6,7 @@ import Testing
 /// The diagonal kernel (DiagonalKernel.swift) against the direct sum; numpy and 50-digit
 /// cross-checks are in python/tests/test_kernel.py.
 @Suite struct DiagonalKernelTests {
-    @Test(arguments: [1, 127, 128, 129, 1025])
+    @Test(arguments: [1, 127, 128, 129, 1025, 4101, 8269])
     func matchesTheDirectSum(L: Int) throws {
         let H = 3, N = 4
         var z = [Complex<Double>](), w = [Complex<Double>]()

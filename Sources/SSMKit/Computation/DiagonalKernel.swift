@@ -8,12 +8,14 @@ import RealModule
 // most anchorPeriod − 1 products with e^z (e^(Tz)) in between; the blocks are then one matrix
 // product per channel. Every power is thus correct to
 // a few tens of ulps at any l — no error growth along L as in a running product — and memory is
-// the output plus O(N·T).
+// the output plus O(N·T) per thread, whatever L.
 
 /// Length of a block of the power table.
 private let blockLength = 128
 /// Powers evaluated directly every this many steps (products in between).
 private let anchorPeriod = 8
+/// Blocks whose coefficients are formed (and multiplied) together: bounds the work space.
+private let blockGroup = 32
 
 /// K (H×L, row-major) from z and w (H×N each, row-major). `pairs`: conjugate-pair modes,
 /// K = 2·Re Σ; otherwise K = Re Σ. Channels are split across threads.
@@ -46,7 +48,7 @@ public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeB
         // per block b the coefficients c_n(b) = f·w_n·e^(bT z_n) as a row [Re c, −Im c]: then the
         // kernel's blocks are one matrix product, K[bT + t] = Σ_k coef[b, k]·table[k, t].
         var table = [S](repeating: 0, count: 2 * N * T)
-        var coefficients = [S](repeating: 0, count: rows * 2 * N)
+        var coefficients = [S](repeating: 0, count: min(blockGroup, rows) * 2 * N)
         var anchor = [Complex<Double>](repeating: .zero, count: N), step = anchor
         for h in channels {
             let out = kBase + h * L
@@ -59,28 +61,39 @@ public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeB
                     table[n * T + t] = S(p.real); table[(N + n) * T + t] = S(p.imaginary)
                 }
             }
-            for b in 0..<rows {
-                if b % anchorPeriod == 0 {
-                    for n in 0..<N { anchor[n] = wBase[h * N + n] * power(zBase[h * N + n], b * T) * Complex(factor, 0) }
-                } else {
-                    for n in 0..<N { anchor[n] = anchor[n] * step[n] }
-                }
-                for n in 0..<N {
-                    coefficients[b * 2 * N + n] = S(anchor[n].real)
-                    coefficients[b * 2 * N + N + n] = S(-anchor[n].imaginary)
-                }
-            }
-            table.withUnsafeBufferPointer { tab in
-                coefficients.withUnsafeBufferPointer { coef in
-                    if blocks > 0 {
-                        S.matrixProduct(blocks, T, 2 * N, coef.baseAddress!, 2 * N, tab.baseAddress!, T, out, T)
+            // The coefficients of `blockGroup` blocks at a time, each group one matrix product:
+            // the work space stays O(N·T) whatever L.
+            var first = 0
+            while first < rows {
+                let group = min(blockGroup, rows - first)
+                for g in 0..<group {
+                    let b = first + g
+                    if b % anchorPeriod == 0 {
+                        for n in 0..<N { anchor[n] = wBase[h * N + n] * power(zBase[h * N + n], b * T) * Complex(factor, 0) }
+                    } else {
+                        for n in 0..<N { anchor[n] = anchor[n] * step[n] }
                     }
-                    for t in 0..<tail {
-                        var sum = 0.0
-                        for k in 0..<(2 * N) { sum += coef[blocks * 2 * N + k].doubleValue * tab[k * T + t].doubleValue }
-                        out[blocks * T + t] = S(sum)
+                    for n in 0..<N {
+                        coefficients[g * 2 * N + n] = S(anchor[n].real)
+                        coefficients[g * 2 * N + N + n] = S(-anchor[n].imaginary)
                     }
                 }
+                let full = min(group, blocks - first)   // whole blocks in this group; the rest is the tail
+                table.withUnsafeBufferPointer { tab in
+                    coefficients.withUnsafeBufferPointer { coef in
+                        if full > 0 {
+                            S.matrixProduct(full, T, 2 * N, coef.baseAddress!, 2 * N, tab.baseAddress!, T, out + first * T, T)
+                        }
+                        if full < group {
+                            for t in 0..<tail {
+                                var sum = 0.0
+                                for k in 0..<(2 * N) { sum += coef[full * 2 * N + k].doubleValue * tab[k * T + t].doubleValue }
+                                out[blocks * T + t] = S(sum)
+                            }
+                        }
+                    }
+                }
+                first += group
             }
         }
     }
