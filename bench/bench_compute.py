@@ -4,7 +4,7 @@ one run (issue 3): diagonal kernel, scan, convolution, FFT, DPLR, in float64 and
 kernel's peak memory. numpy/scipy run single-threaded (their BLAS forced to 1 thread) unless a row
 says workers=2; JAX runs jitted on the CPU in float64, in child processes, once on one core and
 once with its default threads. SSMKit runs with its default thread count (all cores) and, for
-reference, with 1 thread. Writes bench/RESULTS-compute.md.
+reference, with 1 thread. Writes its section of bench/RESULTS.md.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/bench_compute.py [--quick] [--out FILE]
 """
@@ -40,7 +40,7 @@ sys.path.insert(0, str(HERE.parent / "python"))
 
 import ssmkit  # noqa: E402
 from ssmkit import compute, init  # noqa: E402
-from bench_discretize import best_time, build_type, cpu_model, numpy_blas, thread_report, uname  # noqa: E402
+from bench_discretize import write_section, best_time, build_type, cpu_model, numpy_blas, thread_report, uname  # noqa: E402
 
 # Sizes of the rows (the issue's): kernel H × N/2 modes × L; scan and convolution H × N/2 × L.
 KERNEL_H, KERNEL_N2, KERNEL_L = 64, 32, 16384
@@ -481,7 +481,7 @@ def accuracy_lines(accuracy):
 def write_results(path, args, rows, accuracy, memory, jax_notes):
     slow = [f"{r.work} vs {r.peer}" for r in rows if r.tp < r.t]
     text = [
-        "# Benchmark: kernels, scans, convolution, FFT, DPLR", "",
+        "## Kernels, scans, convolution, FFT, DPLR (issue 3)", "",
         "Written by `bench/bench_compute.py` (do not edit by hand; rerun it).", "",
         f"- date: {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')}"
         + (" (**--quick**: fewer, shorter repeats; do not publish)" if args.quick else ""),
@@ -515,7 +515,7 @@ def write_results(path, args, rows, accuracy, memory, jax_notes):
         "exp(l·z) for all (h, n, l) would need.", "",
         *memory, "",
     ]
-    path.write_text("\n".join(text))
+    write_section(path, "compute", "\n".join(text))
     print(f"\nwrote {path}")
 
 
@@ -525,7 +525,7 @@ def parse_args(argv):
     parser.add_argument("--min-time", type=float, default=0.2, help="seconds per timed run (default 0.2)")
     parser.add_argument("--quick", action="store_true",
                         help="development run: --repeat 2 --min-time 0.05, memory at the first size only")
-    parser.add_argument("--output", "--out", type=Path, default=HERE / "RESULTS-compute.md")
+    parser.add_argument("--output", "--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--no-jax", action="store_true", help="skip the JAX rows")
     parser.add_argument("--no-jax-install", action="store_true", help="do not pip-install jax if missing")

@@ -194,7 +194,7 @@ def write_results(path: Path, rows, args, started: datetime.datetime, threads) -
     env_lines = [f"- `{k}`: {'unset' if v is None else f'`{v}`'}" for k, v in ENV_AS_GIVEN.items()]
     unfair = [k for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if ENV_AS_GIVEN[k]]
     lines = [
-        "# Benchmark: discretization and matrix exponential",
+        "## Discretization and matrix exponential",
         "",
         "Written by `bench/bench_discretize.py` (do not edit by hand; rerun it).",
         "",
@@ -230,7 +230,21 @@ def write_results(path: Path, rows, args, started: datetime.datetime, threads) -
     for work, name, N, t_ours, t_theirs, diff in rows:
         lines.append(f"| {work} | {name} | {N} | {t_ours * 1e3:.3f} | {t_theirs * 1e3:.3f} | "
                      f"{t_theirs / t_ours:.2f}x | {diff:.1e} |")
-    path.write_text("\n".join(lines) + "\n")
+    write_section(path, "discretize", "\n".join(lines) + "\n")
+
+
+def write_section(path: Path, name: str, text: str) -> None:
+    """Puts ``text`` into ``path`` between the markers of section ``name``, replacing that section
+    only: bench/RESULTS.md holds one section per benchmark script, each rewritten by its own run."""
+    start, end = f"<!-- {name}: start (written by a script; rerun it, do not edit) -->", f"<!-- {name}: end -->"
+    block = f"{start}\n{text.rstrip()}\n{end}\n"
+    old = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        new = before + block + rest.split(end, 1)[1].lstrip("\n")
+    else:
+        new = old.rstrip("\n") + "\n\n" + block
+    path.write_text(new)
 
 
 def main(argv=None) -> int:
