@@ -26,3 +26,19 @@ func phi1(_ z: Complex<Double>) -> Complex<Double> {
     }
     return complexExpMinusOne(z) / z
 }
+
+/// φ2(z) = (e^z − 1 − z)/z² with φ2(0) = 1/2: the derivative φ1'(z) = φ1(z) − φ2(z) (gradients of
+/// the zero-order-hold input factor). Series Σ z^k/(k+2)! for |z| < 1, else (φ1(z) − 1)/z.
+func phi2(_ z: Complex<Double>) -> Complex<Double> {
+    if z.length < 1 {
+        // Horner form of (1/2)(1 + z/3 (1 + z/4 (1 + …))); terms to z^20/22! < 1e-21.
+        var acc = Complex<Double>.one
+        var k = 22
+        while k >= 3 {
+            acc = .one + z * acc / Complex(Double(k), 0)
+            k -= 1
+        }
+        return acc / Complex(2, 0)
+    }
+    return (phi1(z) - .one) / z
+}

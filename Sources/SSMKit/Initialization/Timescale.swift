@@ -28,7 +28,7 @@ public func logUniformTimescales(count: Int, dtMin: Double = 1e-3, dtMax: Double
 public func timescale(fromParameter p: Double, _ transform: TimescaleTransform) -> Double {
     switch transform {
     case .exp: return Double.exp(p)
-    case .softplus: return max(p, 0) + Double.log(onePlus: Double.exp(-abs(p)))
+    case .softplus: return softplus(p)
     }
 }
 
@@ -41,7 +41,18 @@ public func timescaleParameter(_ dt: Double, _ transform: TimescaleTransform, fl
     switch transform {
     case .exp: return Double.log(dt)
     case .softplus:
-        let d = max(dt, floor)
-        return d + Double.log(-Double.expMinusOne(-d))
+        return inverseSoftplus(max(dt, floor))
     }
 }
+
+/// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^−|x|), without overflow.
+@inline(__always)
+func softplus(_ x: Double) -> Double { max(x, 0) + Double.log(onePlus: Double.exp(-abs(x))) }
+
+/// softplus⁻¹(y) = log(e^y − 1) = y + log(−expm1(−y)) for y > 0, accurate for tiny and large y.
+@inline(__always)
+func inverseSoftplus(_ y: Double) -> Double { y + Double.log(-Double.expMinusOne(-y)) }
+
+/// The logistic function 1/(1 + e^−x), softplus' derivative, without overflow.
+@inline(__always)
+func sigmoid(_ x: Double) -> Double { x >= 0 ? 1 / (1 + Double.exp(-x)) : Double.exp(x) / (1 + Double.exp(x)) }
