@@ -35,15 +35,21 @@ protocol FFTLane {
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Double) -> Self
     static prefix func - (a: Self) -> Self
+    static var zero: Self { get }
 }
 extension Double: FFTLane {}
-extension SIMD4: FFTLane where Scalar == Double {}
+extension SIMD2: FFTLane where Scalar == Double {}
 
 /// A complex FFT of one length n ≥ 1 (forward e^(−2πi jk/n), or inverse e^(+2πi jk/n), unscaled).
 final class FFTPlan: Sendable {
     let n: Int
-    /// Lengths 2^a 3^b 5^c 7^d: the Stockham passes (FFTRadix.swift), first to last.
+    /// Lengths 2^a 3^b 5^c 7^d: the Stockham passes (FFTRadix.swift), first to last, radix 8 at
+    /// most (fewer passes over memory, best one row at a time) or radix 4 at most (best for SIMD2
+    /// lanes: a radix-8 butterfly of SIMD2 values needs more than the 16 SSE registers). One plan
+    /// serves every row of a batch, lanes or not, so a row's result never depends on its position.
     let passes: [FFTPass]
+    /// The largest power-of-two radix, 4 or 8.
+    let largest: Int
     /// The passes' twiddle tables, one after another: w_len^(p·k) = e^(−2πi pk/len), interleaved.
     let twiddles: [Double]
     /// Other lengths: Bluestein's chirp c_j = e^(−πi j²/n) (interleaved), the direct plan of a
@@ -53,24 +59,14 @@ final class FFTPlan: Sendable {
     let inner: FFTPlan?
     let filterSpectrum: [Double]
 
-    init(n: Int) {
-        precondition(n >= 1)
+    init(n: Int, largest: Int = 8) {
+        precondition(n >= 1 && (largest == 4 || largest == 8))
         self.n = n
-        if let radices = FFTPlan.radices(n) {
-            var passes: [FFTPass] = [], w: [Double] = []
-            var len = n, s = 1
-            for r in radices {
-                let m = len / r
-                passes.append(FFTPass(radix: r, m: m, s: s, table: w.count))
-                // The last pass (m = 1) has only p = 0: no table.
-                if m > 1 {
-                    for p in 0..<m {
-                        for k in 1..<r { let (c, sn) = unitRoot(-p * k, len); w.append(c); w.append(sn) }
-                    }
-                }
-                len = m; s *= r
-            }
-            self.passes = passes; twiddles = w; chirp = []; inner = nil; filterSpectrum = []
+        self.largest = largest
+        if let radices = FFTPlan.radices(n, largest: largest) {
+            var w: [Double] = []
+            passes = FFTPlan.passes(n, radices, table: &w)
+            twiddles = w; chirp = []; inner = nil; filterSpectrum = []
             return
         }
         let m = FFTPlan.fastLength(atLeast: 2 * n - 1)
@@ -100,22 +96,46 @@ final class FFTPlan: Sendable {
         passes = []; twiddles = []; chirp = c; inner = plan; filterSpectrum = spectrum
     }
 
-    /// The radices of a direct plan for n = 2^a 3^b 5^c 7^d (nil for other n; [] for n = 1):
-    /// eights, then one or two fours (or a two) for the rest of 2^a, then 3s, 5s and 7s.
-    static func radices(_ n: Int) -> [Int]? {
+    /// The radices of a direct plan for n = 2^a 3^b 5^c 7^d (nil for other n; [] for n = 1): for
+    /// 2^a eights (if `largest` is 8) then fours, and one two when needed; then 3s, 5s and 7s.
+    static func radices(_ n: Int, largest: Int = 8) -> [Int]? {
         var rest = n, twos = 0
         var odd: [Int] = []
         while rest % 2 == 0 { rest /= 2; twos += 1 }
         for r in [3, 5, 7] { while rest % r == 0 { rest /= r; odd.append(r) } }
         if rest != 1 { return nil }
-        var radices = [Int](repeating: 8, count: twos / 3)
-        switch twos % 3 {
-        case 1 where twos >= 4: radices.removeLast(); radices += [4, 4]
-        case 1: radices.append(2)
-        case 2: radices.append(4)
-        default: break
+        var radices: [Int] = []
+        if largest == 8 {
+            radices = [Int](repeating: 8, count: twos / 3)
+            switch twos % 3 {
+            case 1 where twos >= 4: radices.removeLast(); radices += [4, 4]   // 8·2 as 4·4
+            case 1: radices.append(2)
+            case 2: radices.append(4)
+            default: break
+            }
+        } else {
+            radices = [Int](repeating: 4, count: twos / 2)
+            if twos % 2 == 1 { radices.append(2) }
         }
         return radices + odd
+    }
+
+    /// The passes for `radices` (product n), their twiddle tables appended to `table`:
+    /// w_len^(p·k) = e^(−2πi pk/len) for p < m, 1 ≤ k < r (the last pass, m = 1, needs none).
+    private static func passes(_ n: Int, _ radices: [Int], table w: inout [Double]) -> [FFTPass] {
+        var passes: [FFTPass] = []
+        var len = n, s = 1
+        for r in radices {
+            let m = len / r
+            passes.append(FFTPass(radix: r, m: m, s: s, table: w.count))
+            if m > 1 {
+                for p in 0..<m {
+                    for k in 1..<r { let (c, sn) = unitRoot(-p * k, len); w.append(c); w.append(sn) }
+                }
+            }
+            len = m; s *= r
+        }
+        return passes
     }
 
     /// The smallest length ≥ n with no prime factor above 7 (a direct plan).
@@ -143,10 +163,10 @@ final class FFTPlan: Sendable {
         stockham(x, y, inverse: inverse, scratch: scratch)
     }
 
-    /// Four transforms at once: lane buffers hold element k of the four rows as SIMD4 values
+    /// Two transforms at once: lane buffers hold element k of the two rows as SIMD2 values
     /// (re at 2k, im at 2k + 1). Direct plans only (inner == nil).
-    func transform4(_ x: UnsafePointer<SIMD4<Double>>, _ y: UnsafeMutablePointer<SIMD4<Double>>, inverse: Bool,
-                    scratch: UnsafeMutablePointer<SIMD4<Double>>) {
+    func transform2(_ x: UnsafePointer<SIMD2<Double>>, _ y: UnsafeMutablePointer<SIMD2<Double>>, inverse: Bool,
+                    scratch: UnsafeMutablePointer<SIMD2<Double>>) {
         precondition(inner == nil)
         if n == 1 { y[0] = x[0]; y[1] = x[1]; return }
         stockham(x, y, inverse: inverse, scratch: scratch)
@@ -212,18 +232,19 @@ final class FFTPlan: Sendable {
 
     // MARK: cache
 
-    private static let cache = Mutex<[Int: FFTPlan]>([:])
+    private static let cache = Mutex<[Int: FFTPlan]>([:])   // key: 2n + 1 for radix ≤ 4, 2n for ≤ 8
     /// Plans kept: beyond this many lengths the cache starts over (plans in use stay alive).
     private static let maxCached = 64
 
-    /// The plan for length n, built once and shared.
-    static func shared(_ n: Int) -> FFTPlan {
-        if let plan = cache.withLock({ $0[n] }) { return plan }
-        let plan = FFTPlan(n: n)   // built outside the lock: building may ask for other plans
+    /// The plan for length n with power-of-two radices up to `largest` (4 or 8), built once and shared.
+    static func shared(_ n: Int, largest: Int = 8) -> FFTPlan {
+        let key = 2 * n + (largest == 4 ? 1 : 0)
+        if let plan = cache.withLock({ $0[key] }) { return plan }
+        let plan = FFTPlan(n: n, largest: largest)   // built outside the lock: building may ask for other plans
         return cache.withLock { plans in
-            if let existing = plans[n] { return existing }
+            if let existing = plans[key] { return existing }
             if plans.count >= maxCached { plans.removeAll() }
-            plans[n] = plan
+            plans[key] = plan
             return plan
         }
     }
