@@ -173,7 +173,7 @@ final class FFTPlan: Sendable {
     }
 
     /// The mixed-radix Stockham passes, natural order in and out. Each pass reads one buffer and
-    /// writes the other. `V` is one value per lane: Double for one transform, SIMD4<Double> for four
+    /// writes the other. `V` is one value per lane: Double for one transform, SIMD2<Double> for two
     /// transforms side by side (element k of a lane buffer: real parts at 2k, imaginary parts at
     /// 2k + 1). Scratch: 2n values of V.
     func stockham<V: FFTLane>(_ x: UnsafePointer<V>, _ y: UnsafeMutablePointer<V>, inverse: Bool,

@@ -3,7 +3,7 @@
 // q < s, the r points q + s(p + j·m), j < r, takes their DFT of length r, multiplies output k by the
 // twiddle w_len^(p·k) and writes it to q + s(r·p + k). Natural order in and out, no bit reversal.
 //
-// Every pass is generic over `FFTLane` (one Double, or SIMD4<Double> for four rows side by side);
+// Every pass is generic over `FFTLane` (one Double, or SIMD2<Double> for two rows side by side);
 // element i of a buffer is (re, im) at (2i, 2i + 1). `inverse` is a constant after inlining: the
 // inverse conjugates the twiddles and the butterflies' roots. Twiddles come from a per-plan table,
 // r − 1 complex values per p, contiguous in p, so every pass streams through its own table.
