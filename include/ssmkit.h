@@ -501,7 +501,8 @@ int32_t ssm_convolve_f32(int64_t batch, int64_t H, int64_t L, const float *K, co
 
 /* numpy.fft's conventions: forward X_k = Σ_j x_j e^(−2πi jk/n), inverse scaled by 1/n. Every
  * function transforms `count` contiguous rows (row r starts at element r·row_length). Any n ≥ 1:
- * radix-4 Stockham for powers of two, Bluestein's chirp-z through a power of two otherwise. Plans
+ * mixed-radix Stockham (radices 2, 3, 4, 5, 7, 8) when n has no prime factor above 7, Bluestein's
+ * chirp-z through such a length otherwise. Plans
  * are built on first use of a length, cached, and shared: all four functions are thread-safe.
  * Non-finite input is rejected (SSM_ERR_VALUE), unlike numpy, which propagates it.
  * Errors: SSM_ERR_NULL, SSM_ERR_SIZE (n or count < 1, count·n overflows), SSM_ERR_VALUE,

@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test func matchesTheDefinition() throws {
-        // Every length 1…64 (powers of two by Stockham, others by Bluestein), both directions.
+        // Every length 1…64 (7-smooth ones by mixed-radix Stockham, others by Bluestein), both directions.
         for n in 1...64 {
             let x = randomComplex(n, seed: UInt64(n))
             #expect(relativeError(try fft(x), dft(x, inverse: false)) < 1e-14, "fft n = \(n)")
@@ -64,8 +64,8 @@ import TestSupport
     }
 
     @Test func inPlaceEqualsOutOfPlace() throws {
-        // Odd numbers of Stockham passes (n = 2, 32, 64, 2048) copy the input first.
-        for n in [2, 4, 8, 16, 32, 64, 2048, 5, 12, 97] {
+        // Odd numbers of Stockham passes (n = 2, 4, 8, 5, 30, 512) copy the input first.
+        for n in [2, 4, 8, 16, 32, 64, 2048, 5, 12, 30, 512, 97] {
             let x = randomComplex(3 * n, seed: UInt64(n))
             var separate = [Complex<Double>](repeating: .zero, count: 3 * n)
             try x.withUnsafeBufferPointer { i in
@@ -79,10 +79,11 @@ import TestSupport
         }
     }
 
-    @Test func batchesOfFourRowsEqualSingleRows() throws {
-        // Rows go four at a time through SIMD lanes (powers of two); the arithmetic per lane is the
-        // scalar path's, so 9 rows (8 in lanes, 1 alone) equal 9 single-row calls bit for bit.
-        for n in [2, 4, 8, 32, 64, 1024, 12] {
+    @Test func batchesOfTwoRowsEqualSingleRows() throws {
+        // Rows go two at a time through SIMD2 lanes (every direct length: factors 2, 3, 5, 7); the
+        // plan and the arithmetic per lane are the scalar path's, so 9 rows (8 in lanes, 1 alone)
+        // equal 9 single-row calls bit for bit. 97 and 2·97 run Bluestein, one row at a time.
+        for n in [2, 4, 8, 32, 64, 1024, 12, 6, 30, 105, 343, 1500, 97] {
             let rows = 9
             let x = randomComplex(rows * n, seed: UInt64(n) + 77)
             for inverse in [false, true] {
@@ -116,6 +117,17 @@ import TestSupport
 
     private func complexRow(_ x: [Complex<Double>], inverse: Bool) throws -> [Complex<Double>] {
         inverse ? try ifft(x) : try fft(x)
+    }
+
+    @Test func directPlansCoverSevenSmoothLengths() {
+        // Radix 8 first for powers of two (4 at most when asked), then 3, 5, 7; Bluestein otherwise,
+        // through the next 7-smooth length ≥ 2n − 1.
+        #expect(FFTPlan.radices(4096) == [8, 8, 8, 8] && FFTPlan.radices(4096, largest: 4) == [4, 4, 4, 4, 4, 4])
+        #expect(FFTPlan.radices(65536) == [8, 8, 8, 8, 4, 4] && FFTPlan.radices(2) == [2] && FFTPlan.radices(1) == [])
+        #expect(FFTPlan.radices(3000) == [8, 3, 5, 5, 5] && FFTPlan.radices(1500, largest: 4) == [4, 3, 5, 5, 5])
+        #expect(FFTPlan.radices(7 * 49) == [7, 7, 7] && FFTPlan.radices(4097) == nil && FFTPlan.radices(11) == nil)
+        #expect(FFTPlan.fastLength(atLeast: 8193) == 8232 && FFTPlan.fastLength(atLeast: 4096) == 4096)
+        #expect(FFTPlan.shared(4097).inner?.n == 8232 && FFTPlan.shared(3000).inner == nil)
     }
 
     @Test func concurrentCallsShareCachedPlans() throws {

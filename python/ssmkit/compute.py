@@ -1,7 +1,8 @@
 """Running SSMs: convolution kernels, scans, causal FFT convolution, Fourier transforms.
 
 The transforms follow ``numpy.fft``: same signatures (``n``, ``axis``, ``norm``), same scaling and
-the same output shapes, computed by libssmkit (radix-4 for powers of two, Bluestein otherwise).
+the same output shapes, computed by libssmkit (mixed-radix Stockham when n has no prime factor above 7,
+Bluestein otherwise).
 """
 
 from __future__ import annotations

@@ -53,10 +53,11 @@ private func requireBatch(n: Int, count: Int, inRow: Int, outRow: Int, inCount: 
                 "buffers of \(inCount) in and \(outCount) out entries for \(count) rows of \(inRow) in, \(outRow) out")
 }
 
-/// Rows are transformed four at a time (one SIMD4 lane each) when the length is a power of two.
-private let laneWidth = 4
+/// Rows are transformed two at a time (one SIMD2 lane each, one SSE register per value) when the
+/// length has a direct plan.
+private let laneWidth = 2
 
-/// Runs `body` on ranges of rows split across threads (groups of four rows; each thread at least
+/// Runs `body` on ranges of rows split across threads (groups of `laneWidth` rows; each thread at least
 /// about 64k points, so small batches stay on the calling thread).
 private func splitRows(_ count: Int, n: Int, _ body: (Range<Int>) -> Void) {
     let groups = (count + laneWidth - 1) / laneWidth
@@ -81,17 +82,15 @@ public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
         var r = range.lowerBound
         let count = range.upperBound
         if lanes {
-            let v = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * n)
+            let v = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * n)
             let work = v, extra = v + 2 * n
             while r + laneWidth <= count {
-                // Gather four rows into lanes, transform them together, scatter back.
-                let rows = (0..<laneWidth).map { input + 2 * n * (r + $0) }
-                for k in 0..<(2 * n) { work[k] = SIMD4(rows[0][k], rows[1][k], rows[2][k], rows[3][k]) }
-                plan.transform4(work, work, inverse: inverse, scratch: extra)
-                for l in 0..<laneWidth {
-                    let out = output + 2 * n * (r + l)
-                    for k in 0..<(2 * n) { out[k] = work[k][l] * scale }
-                }
+                // Gather two rows into lanes, transform them together, scatter back.
+                let r0 = input + 2 * n * r, r1 = r0 + 2 * n
+                for k in 0..<(2 * n) { work[k] = SIMD2(r0[k], r1[k]) }
+                plan.transform2(work, work, inverse: inverse, scratch: extra)
+                let o0 = output + 2 * n * r, o1 = o0 + 2 * n
+                for k in 0..<(2 * n) { let z = work[k] * scale; o0[k] = z[0]; o1[k] = z[1] }
                 r += laneWidth
             }
         }
@@ -119,8 +118,7 @@ public func rfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Double>,
         let count = range.upperBound
         if plan.laneCapable && count - r >= laneWidth {
             while r + laneWidth <= count {
-                plan.forward4(rows: (0..<laneWidth).map { x.baseAddress! + n * (r + $0) },
-                              outputs: (0..<laneWidth).map { output + half * (r + $0) }, scratch: raw)
+                plan.forward2(rows: x.baseAddress! + n * r, outputs: output + half * r, scratch: raw)
                 r += laneWidth
             }
         }
@@ -146,8 +144,7 @@ public func irfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
         let count = range.upperBound
         if plan.laneCapable && count - r >= laneWidth {
             while r + laneWidth <= count {
-                plan.inverse4(rows: (0..<laneWidth).map { input + half * (r + $0) },
-                              outputs: (0..<laneWidth).map { y.baseAddress! + n * (r + $0) }, scratch: raw)
+                plan.inverse2(rows: input + half * r, outputs: y.baseAddress! + n * r, scratch: raw)
                 r += laneWidth
             }
         }
@@ -172,7 +169,7 @@ final class RealFFTPlan: Sendable {
     init(n: Int) {
         self.n = n
         if n % 2 == 0 {
-            complex = FFTPlan.shared(n / 2)
+            complex = FFTPlan.shared(n / 2, largest: 4)   // radix ≤ 4: rows run in SIMD2 lanes
             var w = [Double](repeating: 0, count: 2 * (n / 2 + 1))
             for k in 0...(n / 2) { let (c, s) = unitRoot(-k, n); w[2 * k] = c; w[2 * k + 1] = s }
             twiddles = w
@@ -182,46 +179,64 @@ final class RealFFTPlan: Sendable {
         }
     }
 
-    /// Four rows at once: even n whose half length is a power of two above 1.
+    /// Two rows at once: even n whose half length has a direct plan above 1.
     var laneCapable: Bool { n % 2 == 0 && complex.inner == nil && complex.n > 1 }
 
-    /// Doubles of scratch for `count` rows (the four-row path when it applies).
+    /// Doubles of scratch for `count` rows (the two-row path when it applies).
     func scratchCount(count: Int) -> Int {
         let single = 2 * 2 * complex.n + complex.scratchCount
         return laneCapable && count >= laneWidth ? max(single, 4 * complex.n * laneWidth) : single
     }
 
     /// X_k = E_k + e^(−2πik/n)·O_k for k = 0…h from Z = FFT_h(z), z_j = x_2j + i x_2j+1, with
-    /// E_k = (Z_k + conj Z_(h−k))/2 and O_k = (Z_k − conj Z_(h−k))/2i; `store(k, re, im)`.
+    /// E_k = (Z_k + conj Z_(h−k))/2 and O_k = (Z_k − conj Z_(h−k))/2i. Pairs k, h − k share their
+    /// loads: E_(h−k) = conj E_k, O_(h−k) = conj O_k and e^(−2πi(h−k)/n) = −conj e^(−2πik/n), so
+    /// X_(h−k) = conj(E_k − e^(−2πik/n)·O_k). `x` (h + 1 values) may be `z` itself.
     @inline(__always)
-    private func untangle<V: FFTLane>(_ z: UnsafePointer<V>, store: (Int, V, V) -> Void) {
+    private func untangle<V: FFTLane>(_ z: UnsafePointer<V>, _ x: UnsafeMutablePointer<V>) {
         let h = n / 2
-        twiddles.withUnsafeBufferPointer { w in
-            for k in 0...h {
-                let a = k == h ? 0 : k, b = k == 0 ? 0 : h - k
-                let zr = z[2 * a], zi = z[2 * a + 1], cr = z[2 * b], ci = -z[2 * b + 1]   // Z_k, conj(Z_(h−k))
+        twiddles.withUnsafeBufferPointer { table in
+            let w = table.baseAddress!
+            // X_0 = Re Z_0 + Im Z_0 and X_h = Re Z_0 − Im Z_0, both real.
+            let z0r = z[0], z0i = z[1]
+            x[0] = z0r + z0i; x[1] = .zero; x[2 * h] = z0r - z0i; x[2 * h + 1] = .zero
+            var k = 1
+            while 2 * k <= h {
+                let j = h - k
+                let zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * j], ci = -z[2 * j + 1]   // Z_k, conj(Z_(h−k))
                 let er = (zr + cr) * 0.5, ei = (zi + ci) * 0.5
                 let or = (zi - ci) * 0.5, oi = (cr - zr) * 0.5
                 let wr = w[2 * k], wi = w[2 * k + 1]
-                store(k, er + or * wr - oi * wi, ei + oi * wr + or * wi)
+                let tr = or * wr - oi * wi, ti = oi * wr + or * wi
+                x[2 * k] = er + tr; x[2 * k + 1] = ei + ti
+                if j != k { x[2 * j] = er - tr; x[2 * j + 1] = ti - ei }
+                k += 1
             }
         }
     }
 
-    /// The inverse of `untangle` for k < h: Z_k = E_k + i·O_k with E_k = (X_k + conj X_(h−k))/2 and
-    /// O_k = e^(+2πik/n)(X_k − conj X_(h−k))/2; `load(k)` gives X_k with Im X_0 = Im X_h = 0.
+    /// The inverse of `untangle`, times `scale`: Z_k = E_k + i·O_k for k < h with
+    /// E_k = (X_k + conj X_(h−k))/2 and O_k = e^(+2πik/n)(X_k − conj X_(h−k))/2, in pairs as there:
+    /// Z_(h−k) = conj(E_k − i·O_k). Im X_0 and Im X_h are ignored. `z` (h values) may be `x` itself.
     @inline(__always)
-    private func tangle<V: FFTLane>(_ z: UnsafeMutablePointer<V>, load: (Int) -> (V, V)) {
+    private func tangle<V: FFTLane>(_ x: UnsafePointer<V>, _ z: UnsafeMutablePointer<V>, scale: Double) {
         let h = n / 2
-        twiddles.withUnsafeBufferPointer { w in
-            for k in 0..<h {
-                let (xr, xi) = load(k), (yr, yi) = load(h - k)
-                let cr = yr, ci = -yi
-                let er = (xr + cr) * 0.5, ei = (xi + ci) * 0.5
-                let dr = (xr - cr) * 0.5, di = (xi - ci) * 0.5
+        let half = 0.5 * scale
+        twiddles.withUnsafeBufferPointer { table in
+            let w = table.baseAddress!
+            let x0 = x[0], xh = x[2 * h]
+            z[0] = (x0 + xh) * half; z[1] = (x0 - xh) * half
+            var k = 1
+            while 2 * k <= h {
+                let j = h - k
+                let xr = x[2 * k], xi = x[2 * k + 1], cr = x[2 * j], ci = -x[2 * j + 1]   // X_k, conj(X_(h−k))
+                let er = (xr + cr) * half, ei = (xi + ci) * half
+                let dr = (xr - cr) * half, di = (xi - ci) * half
                 let wr = w[2 * k], wi = -w[2 * k + 1]
                 let or = dr * wr - di * wi, oi = di * wr + dr * wi
                 z[2 * k] = er - oi; z[2 * k + 1] = ei + or
+                if j != k { z[2 * j] = er + oi; z[2 * j + 1] = or - ei }
+                k += 1
             }
         }
     }
@@ -239,21 +254,20 @@ final class RealFFTPlan: Sendable {
         }
         // The n reals, read as h complex values (x_2j + i x_2j+1), transformed.
         complex.transform(x, z, inverse: false, scratch: rest)
-        untangle(UnsafePointer(z)) { k, re, im in y[2 * k] = re; y[2 * k + 1] = im }
+        untangle(UnsafePointer(z), y)
     }
 
-    /// Four rows of n reals → four rows of n/2 + 1 complex values; `scratch` as `scratchCount(count: 4)`.
-    func forward4(rows: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>], scratch raw: UnsafeMutableRawPointer) {
+    /// Two consecutive rows of n reals → two consecutive rows of n/2 + 1 complex values; `scratch` as
+    /// `scratchCount(count: 2)`.
+    func forward2(rows: UnsafePointer<Double>, outputs: UnsafeMutablePointer<Double>, scratch raw: UnsafeMutableRawPointer) {
         let h = n / 2
-        let z = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * h), extra = z + 2 * h
-        let (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
-        for k in 0..<n { z[k] = SIMD4(r0[k], r1[k], r2[k], r3[k]) }
-        complex.transform4(z, z, inverse: false, scratch: extra)
-        let (o0, o1, o2, o3) = (outputs[0], outputs[1], outputs[2], outputs[3])
-        untangle(UnsafePointer(z)) { k, re, im in
-            o0[2 * k] = re[0]; o0[2 * k + 1] = im[0]; o1[2 * k] = re[1]; o1[2 * k + 1] = im[1]
-            o2[2 * k] = re[2]; o2[2 * k + 1] = im[2]; o3[2 * k] = re[3]; o3[2 * k + 1] = im[3]
-        }
+        let z = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), extra = z + 2 * h
+        let (r0, r1) = (rows, rows + n)
+        for k in 0..<n { z[k] = SIMD2(r0[k], r1[k]) }
+        complex.transform2(z, z, inverse: false, scratch: extra)
+        untangle(UnsafePointer(z), z)   // h + 1 values: the last one is in `extra`, free by now
+        let (o0, o1) = (outputs, outputs + 2 * (h + 1))
+        for k in 0..<(2 * (h + 1)) { let v = z[k]; o0[k] = v[0]; o1[k] = v[1] }
     }
 
     /// n/2 + 1 complex values at x → n reals at y, scaled by 1/n (Hermitian input assumed; the
@@ -275,30 +289,21 @@ final class RealFFTPlan: Sendable {
             for j in 0..<n { y[j] = full[2 * j] * scale }
             return
         }
-        let h = n / 2
-        tangle(z) { k in (x[2 * k], k == 0 || k == h ? 0 : x[2 * k + 1]) }
-        // The unscaled inverse of length h returns h·(x_2j + i x_2j+1): scale by 1/h = 2/n.
+        // The unscaled inverse of length h returns h·(x_2j + i x_2j+1): scale by 1/h = 2/n first.
+        tangle(x, z, scale: 2 * scale)
         complex.transform(z, y, inverse: true, scratch: rest)
-        for j in 0..<n { y[j] *= 2 * scale }
     }
 
-    /// Four rows of n/2 + 1 complex values → four rows of n reals; as `inverse`.
-    func inverse4(rows: [UnsafePointer<Double>], outputs: [UnsafeMutablePointer<Double>], scratch raw: UnsafeMutableRawPointer) {
+    /// Two consecutive rows of n/2 + 1 complex values → two consecutive rows of n reals; as `inverse`.
+    func inverse2(rows: UnsafePointer<Double>, outputs: UnsafeMutablePointer<Double>, scratch raw: UnsafeMutableRawPointer) {
         let h = n / 2
-        let z = raw.bindMemory(to: SIMD4<Double>.self, capacity: 4 * h), extra = z + 2 * h
-        let (r0, r1, r2, r3) = (rows[0], rows[1], rows[2], rows[3])
-        tangle(z) { k in
-            let re = SIMD4(r0[2 * k], r1[2 * k], r2[2 * k], r3[2 * k])
-            let im = k == 0 || k == h ? SIMD4<Double>() : SIMD4(r0[2 * k + 1], r1[2 * k + 1], r2[2 * k + 1], r3[2 * k + 1])
-            return (re, im)
-        }
-        complex.transform4(z, z, inverse: true, scratch: extra)
-        let scale = 2 / Double(n)
-        let (o0, o1, o2, o3) = (outputs[0], outputs[1], outputs[2], outputs[3])
-        for k in 0..<n {
-            let v = z[k] * scale
-            o0[k] = v[0]; o1[k] = v[1]; o2[k] = v[2]; o3[k] = v[3]
-        }
+        let z = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), extra = z + 2 * h
+        let (r0, r1) = (rows, rows + 2 * (h + 1))
+        for k in 0..<(2 * (h + 1)) { z[k] = SIMD2(r0[k], r1[k]) }   // h + 1 values: the last in `extra`
+        tangle(UnsafePointer(z), z, scale: 2 / Double(n))
+        complex.transform2(z, z, inverse: true, scratch: extra)
+        let (o0, o1) = (outputs, outputs + n)
+        for k in 0..<n { let v = z[k]; o0[k] = v[0]; o1[k] = v[1] }
     }
 
     private static let cache = Mutex<[Int: RealFFTPlan]>([:])

@@ -1,8 +1,9 @@
 import RealModule
 import Synchronization
 
-// Plans for the complex FFT of any length: powers of two by a Stockham autosort (radix 4, one
-// radix-2 pass when log₂ n is odd), other lengths by Bluestein's chirp-z through a power of two.
+// Plans for the complex FFT of any length: n = 2^a 3^b 5^c 7^d by a mixed-radix Stockham autosort
+// (radices 8, 4, 2, 3, 5, 7; FFTRadix.swift), other lengths by Bluestein's chirp-z through such a
+// length.
 // Plans are immutable once built and cached per length, so concurrent callers share them.
 
 /// e^(2πi·a/b) computed with exact integer argument reduction to the first octant, so every root
@@ -34,35 +35,41 @@ protocol FFTLane {
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Double) -> Self
     static prefix func - (a: Self) -> Self
+    static var zero: Self { get }
 }
 extension Double: FFTLane {}
-extension SIMD4: FFTLane where Scalar == Double {}
+extension SIMD2: FFTLane where Scalar == Double {}
 
 /// A complex FFT of one length n ≥ 1 (forward e^(−2πi jk/n), or inverse e^(+2πi jk/n), unscaled).
 final class FFTPlan: Sendable {
     let n: Int
-    /// Powers of two: w[k] = e^(−2πi k/n), k < n, interleaved (re, im).
+    /// Lengths 2^a 3^b 5^c 7^d: the Stockham passes (FFTRadix.swift), first to last, radix 8 at
+    /// most (fewer passes over memory, best one row at a time) or radix 4 at most (best for SIMD2
+    /// lanes: a radix-8 butterfly of SIMD2 values needs more than the 16 SSE registers). One plan
+    /// serves every row of a batch, lanes or not, so a row's result never depends on its position.
+    let passes: [FFTPass]
+    /// The largest power-of-two radix, 4 or 8.
+    let largest: Int
+    /// The passes' twiddle tables, one after another: w_len^(p·k) = e^(−2πi pk/len), interleaved.
     let twiddles: [Double]
-    /// Other lengths: Bluestein's chirp c_j = e^(−πi j²/n) (interleaved), the power-of-two plan of
-    /// length m ≥ 2n − 1, and the forward FFT of the conjugate chirp filter, divided by m.
+    /// Other lengths: Bluestein's chirp c_j = e^(−πi j²/n) (interleaved), the direct plan of a
+    /// length m ≥ 2n − 1 with factors 2, 3, 5 and 7 only, and the forward FFT of the conjugate
+    /// chirp filter, divided by m.
     let chirp: [Double]
     let inner: FFTPlan?
     let filterSpectrum: [Double]
 
-    init(n: Int) {
-        precondition(n >= 1)
+    init(n: Int, largest: Int = 8) {
+        precondition(n >= 1 && (largest == 4 || largest == 8))
         self.n = n
-        if n & (n - 1) == 0 {
-            var w = [Double](repeating: 0, count: 2 * n)
-            for k in 0..<n {
-                let (c, s) = unitRoot(-k, n)
-                w[2 * k] = c; w[2 * k + 1] = s
-            }
+        self.largest = largest
+        if let radices = FFTPlan.radices(n, largest: largest) {
+            var w: [Double] = []
+            passes = FFTPlan.passes(n, radices, table: &w)
             twiddles = w; chirp = []; inner = nil; filterSpectrum = []
             return
         }
-        var m = 1
-        while m < 2 * n - 1 { m <<= 1 }
+        let m = FFTPlan.fastLength(atLeast: 2 * n - 1)
         let plan = FFTPlan.shared(m)
         // j² mod 2n, kept exact by the recurrence (j+1)² = j² + 2j + 1.
         var c = [Double](repeating: 0, count: 2 * n)
@@ -86,7 +93,56 @@ final class FFTPlan: Sendable {
         }
         let scale = 1 / Double(m)
         for k in 0..<(2 * m) { spectrum[k] *= scale }
-        twiddles = []; chirp = c; inner = plan; filterSpectrum = spectrum
+        passes = []; twiddles = []; chirp = c; inner = plan; filterSpectrum = spectrum
+    }
+
+    /// The radices of a direct plan for n = 2^a 3^b 5^c 7^d (nil for other n; [] for n = 1): for
+    /// 2^a eights (if `largest` is 8) then fours, and one two when needed; then 3s, 5s and 7s.
+    static func radices(_ n: Int, largest: Int = 8) -> [Int]? {
+        var rest = n, twos = 0
+        var odd: [Int] = []
+        while rest % 2 == 0 { rest /= 2; twos += 1 }
+        for r in [3, 5, 7] { while rest % r == 0 { rest /= r; odd.append(r) } }
+        if rest != 1 { return nil }
+        var radices: [Int] = []
+        if largest == 8 {
+            radices = [Int](repeating: 8, count: twos / 3)
+            switch twos % 3 {
+            case 1 where twos >= 4: radices.removeLast(); radices += [4, 4]   // 8·2 as 4·4
+            case 1: radices.append(2)
+            case 2: radices.append(4)
+            default: break
+            }
+        } else {
+            radices = [Int](repeating: 4, count: twos / 2)
+            if twos % 2 == 1 { radices.append(2) }
+        }
+        return radices + odd
+    }
+
+    /// The passes for `radices` (product n), their twiddle tables appended to `table`:
+    /// w_len^(p·k) = e^(−2πi pk/len) for p < m, 1 ≤ k < r (the last pass, m = 1, needs none).
+    private static func passes(_ n: Int, _ radices: [Int], table w: inout [Double]) -> [FFTPass] {
+        var passes: [FFTPass] = []
+        var len = n, s = 1
+        for r in radices {
+            let m = len / r
+            passes.append(FFTPass(radix: r, m: m, s: s, table: w.count))
+            if m > 1 {
+                for p in 0..<m {
+                    for k in 1..<r { let (c, sn) = unitRoot(-p * k, len); w.append(c); w.append(sn) }
+                }
+            }
+            len = m; s *= r
+        }
+        return passes
+    }
+
+    /// The smallest length ≥ n with no prime factor above 7 (a direct plan).
+    static func fastLength(atLeast n: Int) -> Int {
+        var m = max(n, 1)
+        while radices(m) == nil { m += 1 }
+        return m
     }
 
     /// Scratch (in Doubles) that `transform` needs.
@@ -107,95 +163,41 @@ final class FFTPlan: Sendable {
         stockham(x, y, inverse: inverse, scratch: scratch)
     }
 
-    /// Four transforms at once: lane buffers hold element k of the four rows as SIMD4 values
-    /// (re at 2k, im at 2k + 1). Powers of two only.
-    func transform4(_ x: UnsafePointer<SIMD4<Double>>, _ y: UnsafeMutablePointer<SIMD4<Double>>, inverse: Bool,
-                    scratch: UnsafeMutablePointer<SIMD4<Double>>) {
+    /// Two transforms at once: lane buffers hold element k of the two rows as SIMD2 values
+    /// (re at 2k, im at 2k + 1). Direct plans only (inner == nil).
+    func transform2(_ x: UnsafePointer<SIMD2<Double>>, _ y: UnsafeMutablePointer<SIMD2<Double>>, inverse: Bool,
+                    scratch: UnsafeMutablePointer<SIMD2<Double>>) {
         precondition(inner == nil)
         if n == 1 { y[0] = x[0]; y[1] = x[1]; return }
         stockham(x, y, inverse: inverse, scratch: scratch)
     }
 
-    /// Radix-4 Stockham decimation in frequency (natural order in and out); one radix-2 pass when
-    /// log₂ n is odd. Each pass reads one buffer and writes the other. `V` is one value per lane:
-    /// Double for one transform, SIMD4<Double> for four transforms side by side (element k of lane
-    /// buffer: real parts at 2k, imaginary parts at 2k + 1). Scratch: 2n values of V.
+    /// The mixed-radix Stockham passes, natural order in and out. Each pass reads one buffer and
+    /// writes the other. `V` is one value per lane: Double for one transform, SIMD2<Double> for two
+    /// transforms side by side (element k of a lane buffer: real parts at 2k, imaginary parts at
+    /// 2k + 1). Scratch: 2n values of V.
     func stockham<V: FFTLane>(_ x: UnsafePointer<V>, _ y: UnsafeMutablePointer<V>, inverse: Bool,
                               scratch: UnsafeMutablePointer<V>) {
-        var passes = 0
-        var length = n
-        while length > 1 { length >>= (length >= 4 ? 2 : 1); passes += 1 }
+        let count = passes.count
         // Ping-pong so that the last pass writes y. In place with an odd number of passes, the first
         // pass would overwrite its own input: start from a copy in the scratch buffer instead.
         var src = UnsafeMutablePointer(mutating: x)
-        var dst = passes % 2 == 1 ? y : scratch
-        var other = passes % 2 == 1 ? scratch : y
-        if passes % 2 == 1 && UnsafeRawPointer(x) == UnsafeRawPointer(y) {
+        var dst = count % 2 == 1 ? y : scratch
+        var other = count % 2 == 1 ? scratch : y
+        if count % 2 == 1 && UnsafeRawPointer(x) == UnsafeRawPointer(y) {
             scratch.update(from: x, count: 2 * n)
             src = scratch; other = scratch
         }
         twiddles.withUnsafeBufferPointer { table in
-            let w = table.baseAddress!
-            var len = n, s = 1
-            while len > 1 {
-                if len >= 4 {
-                    if inverse {
-                        radix4Pass(src, dst, len: len, s: s, w: w, inverse: true)
-                    } else {
-                        radix4Pass(src, dst, len: len, s: s, w: w, inverse: false)
-                    }
-                    len /= 4; s *= 4
+            let w = table.baseAddress ?? UnsafePointer(bitPattern: 8)!
+            for pass in passes {
+                if inverse {
+                    runPass(pass, src, dst, w: w, inverse: true)
                 } else {
-                    // len == 2: a radix-2 pass with twiddle 1.
-                    for q in 0..<s {
-                        let ia = 2 * q, ib = 2 * (q + s)
-                        let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
-                        dst[ia] = ar + br; dst[ia + 1] = ai + bi
-                        dst[ib] = ar - br; dst[ib + 1] = ai - bi
-                    }
-                    len /= 2; s *= 2
+                    runPass(pass, src, dst, w: w, inverse: false)
                 }
                 src = dst
                 swap(&dst, &other)
-            }
-        }
-    }
-
-    /// One radix-4 pass of length `len` at stride `s` (len·s = n): for p < len/4 and q < s, the four
-    /// points q + s(p + j·len/4) become q + s(4p + j), times w^(j·p·s). `inverse` is a constant after
-    /// inlining (conjugate twiddles, −i instead of i). Groups with p = 0 skip the unit twiddles.
-    @inline(__always)
-    private func radix4Pass<V: FFTLane>(_ src: UnsafeMutablePointer<V>, _ dst: UnsafeMutablePointer<V>,
-                                        len: Int, s: Int, w: UnsafePointer<Double>, inverse: Bool) {
-        let q4 = len / 4, step = 2 * s * q4, o1 = 2 * s
-        let sign: Double = inverse ? -1 : 1
-        for p in 0..<q4 {
-            let i1 = 2 * (p * s), i2 = 2 * i1, i3 = i1 + i2
-            let w1r = w[i1], w1i = sign * w[i1 + 1], w2r = w[i2], w2i = sign * w[i2 + 1]
-            let w3r = w[i3], w3i = sign * w[i3 + 1]
-            let base = 2 * s * p, out = 2 * s * 4 * p
-            for q in 0..<s {
-                let ia = base + 2 * q, ib = ia + step, ic = ib + step, id = ic + step
-                let ar = src[ia], ai = src[ia + 1], br = src[ib], bi = src[ib + 1]
-                let cr = src[ic], ci = src[ic + 1], dr = src[id], di = src[id + 1]
-                let apcR = ar + cr, apcI = ai + ci, amcR = ar - cr, amcI = ai - ci
-                let bpdR = br + dr, bpdI = bi + di
-                // j·(b − d) with j = i (forward) or −i (inverse).
-                let jR = inverse ? bi - di : di - bi, jI = inverse ? dr - br : br - dr
-                let o = out + 2 * q
-                dst[o] = apcR + bpdR; dst[o + 1] = apcI + bpdI
-                let x1R = amcR - jR, x1I = amcI - jI
-                let x2R = apcR - bpdR, x2I = apcI - bpdI
-                let x3R = amcR + jR, x3I = amcI + jI
-                if p == 0 {
-                    dst[o + o1] = x1R; dst[o + o1 + 1] = x1I
-                    dst[o + 2 * o1] = x2R; dst[o + 2 * o1 + 1] = x2I
-                    dst[o + 3 * o1] = x3R; dst[o + 3 * o1 + 1] = x3I
-                } else {
-                    dst[o + o1] = x1R * w1r - x1I * w1i; dst[o + o1 + 1] = x1R * w1i + x1I * w1r
-                    dst[o + 2 * o1] = x2R * w2r - x2I * w2i; dst[o + 2 * o1 + 1] = x2R * w2i + x2I * w2r
-                    dst[o + 3 * o1] = x3R * w3r - x3I * w3i; dst[o + 3 * o1 + 1] = x3R * w3i + x3I * w3r
-                }
             }
         }
     }
@@ -230,18 +232,19 @@ final class FFTPlan: Sendable {
 
     // MARK: cache
 
-    private static let cache = Mutex<[Int: FFTPlan]>([:])
+    private static let cache = Mutex<[Int: FFTPlan]>([:])   // key: 2n + 1 for radix ≤ 4, 2n for ≤ 8
     /// Plans kept: beyond this many lengths the cache starts over (plans in use stay alive).
     private static let maxCached = 64
 
-    /// The plan for length n, built once and shared.
-    static func shared(_ n: Int) -> FFTPlan {
-        if let plan = cache.withLock({ $0[n] }) { return plan }
-        let plan = FFTPlan(n: n)   // built outside the lock: building may ask for other plans
+    /// The plan for length n with power-of-two radices up to `largest` (4 or 8), built once and shared.
+    static func shared(_ n: Int, largest: Int = 8) -> FFTPlan {
+        let key = 2 * n + (largest == 4 ? 1 : 0)
+        if let plan = cache.withLock({ $0[key] }) { return plan }
+        let plan = FFTPlan(n: n, largest: largest)   // built outside the lock: building may ask for other plans
         return cache.withLock { plans in
-            if let existing = plans[n] { return existing }
+            if let existing = plans[key] { return existing }
             if plans.count >= maxCached { plans.removeAll() }
-            plans[n] = plan
+            plans[key] = plan
             return plan
         }
     }
