@@ -22,6 +22,8 @@ public struct DeepSSMModel: Sendable {
     public let layerNorm: Bool, pooling: Pooling
     /// The SSM layer of each block.
     public var ssm: [DiagonalSSMLayer]
+    /// How the SSM layers run (the convolution, or the scan: same results to round-off).
+    public var path: ComputationPath = .convolution
     /// Every other parameter: encoder W (H×inputs) and b (H); per block W (H×H), b (H) and, with
     /// layer norm, γ (H) and β (H); decoder W (outputs×H) and b (outputs).
     public var dense: [Double]
@@ -119,7 +121,7 @@ public struct DeepSSMModel: Sendable {
         var x = affine(batch: batch, L: L, rows: H, columns: inputs, weight: encoderWeight, bias: encoderBias, x: u)
         for k in 0..<depth {
             cache.blockInputs.append(x)
-            let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x)
+            let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
             cache.ssmCaches.append(ssmCache); cache.ssmOutputs.append(s)
             var z = affine(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k), x: s.map(gelu))
             for i in z.indices { z[i] += x[i] }

@@ -18,6 +18,12 @@ public enum RealPartParameterization: Sendable, Equatable {
     case negativeSoftplus
 }
 
+/// How a diagonal SSM layer runs: its kernel and an FFT convolution (S4D's way; best for long L
+/// and many rows), or its recurrence (the scan; memory O(L/32) states per row for the reverse).
+public enum ComputationPath: Int32, Sendable {
+    case convolution = 0, scan = 1
+}
+
 /// The parameters of a diagonal SSM layer in one flat Float64 vector (what optimizers update), in
 /// this order: a (Re λ parameter, H×M), b (Im λ, H×M), B (H×M complex, re/im interleaved),
 /// C (H×M complex), D (H), s (Δ parameter, H).
@@ -102,53 +108,121 @@ public struct DiagonalSSMLayer: Sendable {
     /// The discretized quantities of a forward pass, kept for the reverse.
     public struct Cache: Sendable {
         public let batch: Int, L: Int
+        let path: ComputationPath
         let lambda: [Complex<Double>], dt: [Double], z: [Complex<Double>], phi: [Complex<Double>]
-        let w: [Complex<Double>], K: [Double], u: [Double]
+        let u: [Double]
+        /// Convolution path: w = C·B̄ and the kernel.
+        var w: [Complex<Double>] = [], K: [Double] = []
+        /// Scan path: the states at the start of every chunk (rows × chunks × M).
+        var checkpoints: [Complex<Double>] = []
     }
 
-    /// y (batch×H×L) from u (batch×H×L), and the cache for `backward`.
-    /// Errors: `.size`, `.value` (non-finite u or parameters), `.unstable` (K overflows).
-    public func forward(batch: Int, L: Int, u: [Double]) throws -> (y: [Double], cache: Cache) {
+    /// y (batch×H×L) from u (batch×H×L), and the cache for `backward`, by `path` (the kernel and
+    /// FFT convolution, or the recurrence; same result to round-off).
+    /// Errors: `.size`, `.value` (non-finite u or parameters), `.unstable` (overflow).
+    public func forward(batch: Int, L: Int, u: [Double], path: ComputationPath = .convolution) throws -> (y: [Double], cache: Cache) {
         try require(batch >= 1 && L >= 1 && u.count == batch * H * L, .size,
                     "u must have batch×H×L = \(batch)×\(H)×\(L) entries, got \(u.count)")
         if let k = values.firstIndex(where: { !$0.isFinite }) {
             throw SSMError(.value, "parameter \(k) is not finite")
         }
+        try requireFinite(u, "u")
         let (lambda, dt) = modes()
         let hm = H * M
-        var z = [Complex<Double>](repeating: .zero, count: hm), phi = z, w = z
+        var z = [Complex<Double>](repeating: .zero, count: hm), phi = z
         for h in 0..<H {
             for m in 0..<M {
                 let k = h * M + m
                 z[k] = lambda[k] * Complex(dt[h], 0)
                 phi[k] = phi1(z[k])
-                let b = Complex(values[2 * hm + 2 * k], values[2 * hm + 2 * k + 1])
-                let c = Complex(values[4 * hm + 2 * k], values[4 * hm + 2 * k + 1])
-                w[k] = c * b * phi[k] * Complex(dt[h], 0)
             }
         }
+        var cache = Cache(batch: batch, L: L, path: path, lambda: lambda, dt: dt, z: z, phi: phi, u: u)
+        let y = path == .convolution ? try convolutionForward(&cache) : try scanForward(&cache)
+        if let k = y.firstIndex(where: { !$0.isFinite }) {
+            throw SSMError(.unstable, "the output overflows at row \(k / L), step \(k % L)")
+        }
+        return (y, cache)
+    }
+
+    /// B̄_k = Δ φ1(z_k) B_k and C_k of mode k = h·M + m.
+    func bBar(_ k: Int, _ cache: Cache) -> Complex<Double> {
+        let hm = H * M
+        return Complex(values[2 * hm + 2 * k], values[2 * hm + 2 * k + 1]) * cache.phi[k] * Complex(cache.dt[k / M], 0)
+    }
+    func c(_ k: Int) -> Complex<Double> { Complex(values[4 * H * M + 2 * k], values[4 * H * M + 2 * k + 1]) }
+
+    private func convolutionForward(_ cache: inout Cache) throws -> [Double] {
+        let batch = cache.batch, L = cache.L
+        let w = (0..<(H * M)).map { c($0) * bBar($0, cache) }
         var K = [Double](repeating: 0, count: H * L), y = [Double](repeating: 0, count: batch * H * L)
-        try z.withUnsafeBufferPointer { zp in
+        try cache.z.withUnsafeBufferPointer { zp in
             try w.withUnsafeBufferPointer { wp in
                 try K.withUnsafeMutableBufferPointer { try diagonalKernel(H: H, N: M, L: L, z: zp, w: wp, pairs: true, into: $0) }
             }
         }
         let D = Array(values[DRange])
         try K.withUnsafeBufferPointer { kp in
-            try u.withUnsafeBufferPointer { up in
+            try cache.u.withUnsafeBufferPointer { up in
                 try D.withUnsafeBufferPointer { dp in
                     try y.withUnsafeMutableBufferPointer { try causalConvolution(batch: batch, H: H, L: L, K: kp, u: up, D: dp, into: $0) }
                 }
             }
         }
-        return (y, Cache(batch: batch, L: L, lambda: lambda, dt: dt, z: z, phi: phi, w: w, K: K, u: u))
+        cache.w = w; cache.K = K
+        return y
     }
 
     /// The gradient of every parameter (same layout as `values`) and, if `inputGradient`, ∂L/∂u,
-    /// from gy = ∂L/∂y of the forward pass that made `cache`.
+    /// from gy = ∂L/∂y of the forward pass that made `cache` (by the same path).
     public func backward(_ cache: Cache, gy: [Double], inputGradient: Bool = false) throws -> (parameters: [Double], u: [Double]?) {
         let batch = cache.batch, L = cache.L, hm = H * M
         try require(gy.count == batch * H * L, .size, "gy must have batch×H×L = \(batch * H * L) entries, got \(gy.count)")
+        try requireFinite(gy, "gy")
+        // Per mode: γ of z (through λ̄ = e^z only), of B̄ and of C; and ∂D, ∂u.
+        let reverse = cache.path == .convolution ? try convolutionBackward(cache, gy: gy, inputGradient: inputGradient)
+                                                 : try scanBackward(cache, gy: gy, inputGradient: inputGradient)
+        // Chain rule, mode by mode (γ_x = ∂L/∂Re x + i ∂L/∂Im x; holomorphic y = φ(x): γ_x = conj(φ')·γ_y).
+        var g = [Double](repeating: 0, count: values.count)
+        for h in 0..<H {
+            let dt = cache.dt[h]
+            var gDt = 0.0
+            for m in 0..<M {
+                let k = h * M + m
+                let b = Complex(values[2 * hm + 2 * k], values[2 * hm + 2 * k + 1])
+                let gBBar = reverse.bBar[k], gC = reverse.c[k]
+                let gB = (cache.phi[k] * Complex(dt, 0)).conjugate * gBBar
+                // B̄ = Δ φ1(z) B through z: ∂B̄/∂z = Δ (φ1 − φ2)(z) B; through Δ at fixed z: φ1(z) B.
+                let dPhi = cache.phi[k] - phi2(cache.z[k])
+                let gz = reverse.z[k] + (dPhi * b * Complex(dt, 0)).conjugate * gBBar
+                gDt += (gBBar.conjugate * cache.phi[k] * b).real
+                // z = Δλ.
+                let gLambda = gz * Complex(dt, 0)
+                gDt += (gz.conjugate * cache.lambda[k]).real
+                let a = values[k]
+                switch realPart {
+                case .direct: g[k] = gLambda.real
+                case .negativeExp: g[k] = -Double.exp(a) * gLambda.real
+                case .negativeSoftplus: g[k] = -sigmoid(a) * gLambda.real
+                }
+                g[hm + k] = gLambda.imaginary
+                g[2 * hm + 2 * k] = gB.real; g[2 * hm + 2 * k + 1] = gB.imaginary
+                g[4 * hm + 2 * k] = gC.real; g[4 * hm + 2 * k + 1] = gC.imaginary
+            }
+            g[6 * hm + h] = reverse.D[h]
+            let s = values[6 * hm + H + h]
+            g[6 * hm + H + h] = gDt * (step == .exp ? dt : sigmoid(s))
+        }
+        return (g, reverse.u)
+    }
+
+    /// What each path's reverse hands to the chain rule.
+    struct PathGradient {
+        var z: [Complex<Double>], bBar: [Complex<Double>], c: [Complex<Double>], D: [Double], u: [Double]?
+    }
+
+    private func convolutionBackward(_ cache: Cache, gy: [Double], inputGradient: Bool) throws -> PathGradient {
+        let batch = cache.batch, L = cache.L, hm = H * M
         var gK = [Double](repeating: 0, count: H * L), gD = [Double](repeating: 0, count: H)
         var gu: [Double]? = inputGradient ? [Double](repeating: 0, count: batch * H * L) : nil
         let D = Array(values[DRange])
@@ -185,40 +259,9 @@ public struct DiagonalSSMLayer: Sendable {
                 }
             }
         }
-        // Chain rule, mode by mode (γ_x = ∂L/∂Re x + i ∂L/∂Im x; holomorphic y = φ(x): γ_x = conj(φ')·γ_y).
-        var g = [Double](repeating: 0, count: values.count)
-        for h in 0..<H {
-            let dt = cache.dt[h]
-            var gDt = 0.0
-            for m in 0..<M {
-                let k = h * M + m
-                let b = Complex(values[2 * hm + 2 * k], values[2 * hm + 2 * k + 1])
-                let c = Complex(values[4 * hm + 2 * k], values[4 * hm + 2 * k + 1])
-                let bBar = b * cache.phi[k] * Complex(dt, 0)             // B̄ = Δ φ1(z) B
-                let gC = bBar.conjugate * gw[k]
-                let gBBar = c.conjugate * gw[k]
-                let gB = (cache.phi[k] * Complex(dt, 0)).conjugate * gBBar
-                // B̄ through z: ∂B̄/∂z = Δ (φ1 − φ2)(z) B; through Δ at fixed z: φ1(z) B.
-                let dPhi = cache.phi[k] - phi2(cache.z[k])
-                let gz = gz[k] + (dPhi * b * Complex(dt, 0)).conjugate * gBBar
-                gDt += (gBBar.conjugate * cache.phi[k] * b).real
-                // z = Δλ.
-                let gLambda = gz * Complex(dt, 0)
-                gDt += (gz.conjugate * cache.lambda[k]).real
-                let a = values[k]
-                switch realPart {
-                case .direct: g[k] = gLambda.real
-                case .negativeExp: g[k] = -Double.exp(a) * gLambda.real
-                case .negativeSoftplus: g[k] = -sigmoid(a) * gLambda.real
-                }
-                g[hm + k] = gLambda.imaginary
-                g[2 * hm + 2 * k] = gB.real; g[2 * hm + 2 * k + 1] = gB.imaginary
-                g[4 * hm + 2 * k] = gC.real; g[4 * hm + 2 * k + 1] = gC.imaginary
-            }
-            g[6 * hm + h] = gD[h]
-            let s = values[6 * hm + H + h]
-            g[6 * hm + H + h] = gDt * (step == .exp ? dt : sigmoid(s))
-        }
-        return (g, gu)
+        // w = C·B̄.
+        let gBBar = (0..<hm).map { c($0).conjugate * gw[$0] }
+        let gC = (0..<hm).map { bBar($0, cache).conjugate * gw[$0] }
+        return PathGradient(z: gz, bBar: gBBar, c: gC, D: gD, u: gu)
     }
 }
