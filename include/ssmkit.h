@@ -496,6 +496,231 @@ int32_t ssm_convolve_f32(int64_t batch, int64_t H, int64_t L, const float *K, co
                          float *y);
 
 /* ============================================================================================ */
+/* Training                                                                                     */
+/* ============================================================================================ */
+
+/* Models, optimizers and trainers are opaque handles: ssm_X_create(..., &handle), ssm_X_free(handle)
+ * (free accepts NULL). A handle is used by one thread at a time; distinct handles are independent.
+ * Every model keeps its trainable parameters in one float64 vector (ssm_model_get_parameters),
+ * the layout the optimizer and checkpoints use. Gradients are analytic (MATH.md §8). */
+
+typedef struct ssm_model ssm_model_t;
+typedef struct ssm_optimizer ssm_optimizer_t;
+
+/** What a model is. DIAGONAL: one layer of H independent S4D-style diagonal SSMs, M conjugate-pair
+ *  modes each, y = K * u + D u; u and y batch×H×L. DEEP: encoder, `depth` blocks of [diagonal SSM
+ *  → GELU → position-wise linear → residual, optional layer norm], decoder; u batch×inputs×L,
+ *  outputs batch×outputs×L (pooling NONE) or batch×outputs. DENSE: a dense discrete SSM with
+ *  trainable C̄, D̄ (and optionally Ā, B̄), made by ssm_model_create_dense; u batch×L×m, y batch×L×p. */
+typedef enum {
+    SSM_MODEL_DIAGONAL = 0,
+    SSM_MODEL_DEEP = 1,
+    SSM_MODEL_DENSE = 2
+} ssm_model_kind_t;
+
+/** How Re λ is stored: DIRECT (0 reachable), DIRECT_CLAMPED (and clamped ≤ 0 after every step),
+ *  NEG_EXP (Re λ = −exp(a)), NEG_SOFTPLUS (Re λ = −softplus(a)). */
+typedef enum {
+    SSM_REAL_DIRECT = 0,
+    SSM_REAL_DIRECT_CLAMPED = 1,
+    SSM_REAL_NEG_EXP = 2,
+    SSM_REAL_NEG_SOFTPLUS = 3
+} ssm_real_param_t;
+
+/** What a DEEP model does with its outputs over time. */
+typedef enum {
+    SSM_POOL_NONE = 0,
+    SSM_POOL_LAST = 1,
+    SSM_POOL_MEAN = 2
+} ssm_pooling_t;
+
+/** The loss: MSE against targets (with an optional mask), or softmax cross-entropy of a pooled DEEP
+ *  model's outputs (class logits) against labels. */
+typedef enum {
+    SSM_LOSS_MSE = 0,
+    SSM_LOSS_CROSS_ENTROPY = 1
+} ssm_objective_t;
+
+/** How the diagonal SSM layers run: kernel + FFT convolution, or the recurrence (same results). */
+typedef enum {
+    SSM_PATH_CONVOLUTION = 0,
+    SSM_PATH_SCAN = 1
+} ssm_path_t;
+
+/** Options of ssm_model_create (fill with ssm_model_options_default first). */
+typedef struct {
+    int64_t size;           /**< sizeof(ssm_model_options_t); set by ssm_model_options_default */
+    int32_t kind;           /**< SSM_MODEL_DIAGONAL or SSM_MODEL_DEEP (default DIAGONAL) */
+    int64_t H;              /**< channels (default 1) */
+    int64_t M;              /**< modes per channel, each a conjugate pair (state size N = 2M) (default 16) */
+    int64_t inputs;         /**< DEEP: input features per step (default 1) */
+    int64_t outputs;        /**< DEEP: outputs per step, or classes (default 1) */
+    int64_t depth;          /**< DEEP: blocks (default 2) */
+    int32_t layer_norm;     /**< DEEP: non-zero for layer norm after each residual (default 1) */
+    int32_t pooling;        /**< DEEP: an ssm_pooling_t (default NONE) */
+    int32_t objective;      /**< an ssm_objective_t; CROSS_ENTROPY needs a pooled DEEP model (default MSE) */
+    int32_t real_param;     /**< an ssm_real_param_t (default DIRECT) */
+    int32_t dt_transform;   /**< an ssm_dt_transform_t for Δ (default EXP) */
+    int32_t path;           /**< an ssm_path_t (default CONVOLUTION) */
+    uint64_t seed;          /**< DEEP: seed of the dense weights (uniform ±1/√fan_in) (default 0) */
+} ssm_model_options_t;
+
+/** Fills `options` with the defaults above. Errors: SSM_ERR_NULL. */
+int32_t ssm_model_options_default(ssm_model_options_t *options);
+
+/** A DIAGONAL or DEEP model with all SSM parameters zero: set them with ssm_model_set_ssm.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (unknown enum values, cross-entropy without
+ *  pooling), SSM_ERR_MEMORY. */
+int32_t ssm_model_create(const ssm_model_options_t *options, ssm_model_t **model);
+
+/** A DENSE model from discrete Ad (N×N), Bd (N×m), Cd (p×N), Dd (p×m; NULL: 0), row-major; (Cd, Dd)
+ *  are trained, and (Ad, Bd) too when train_dynamics != 0 (parameter order: Cd, Dd, Ad, Bd).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite), SSM_ERR_MEMORY. */
+int32_t ssm_model_create_dense(int64_t N, int64_t m, int64_t p, const double *Ad, const double *Bd, const double *Cd,
+                               const double *Dd, int32_t train_dynamics, ssm_model_t **model);
+
+/** Frees a model (NULL is allowed). A trainer that uses it keeps its own reference. */
+void ssm_model_free(ssm_model_t *model);
+
+/** Sets the diagonal SSM layer of block `block` (DIAGONAL: 0) from continuous modes: Lambda, B, C
+ *  (H×M complex), D (H; NULL: 0) and dt (H, each > 0), inverting the parameterizations (NEG_EXP and
+ *  NEG_SOFTPLUS need Re λ < 0). Any scheme of ssm_diag_init fits (use its H and M = N/2).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (block out of range), SSM_ERR_VALUE, SSM_ERR_UNSUPPORTED (DENSE). */
+int32_t ssm_model_set_ssm(ssm_model_t *model, int64_t block, const ssm_complex_t *Lambda, const ssm_complex_t *B,
+                          const ssm_complex_t *C, const double *D, const double *dt);
+
+/** The number of trainable parameters. Errors: SSM_ERR_NULL. */
+int32_t ssm_model_parameter_count(const ssm_model_t *model, int64_t *count);
+
+/** Copies the `count` parameters out / in (count must equal ssm_model_parameter_count). Setting
+ *  applies the clamp of SSM_REAL_DIRECT_CLAMPED. Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE. */
+int32_t ssm_model_get_parameters(const ssm_model_t *model, int64_t count, double *values);
+int32_t ssm_model_set_parameters(ssm_model_t *model, int64_t count, const double *values);
+
+/** Entries of one example's input and output at length L (see ssm_model_kind_t for the layouts).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE. */
+int32_t ssm_model_shapes(const ssm_model_t *model, int64_t L, int64_t *input_size, int64_t *output_size);
+
+/** The outputs of `batch` examples of length L (layouts: ssm_model_kind_t). Thread-safe against
+ *  other read-only calls on the same model. Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE
+ *  (non-finite input or parameters), SSM_UNSTABLE (overflow). */
+int32_t ssm_model_forward(const ssm_model_t *model, int64_t batch, int64_t L, const double *u, double *y);
+
+/** The loss of a batch, its metric (accuracy for cross-entropy; loss / mean square of the targets
+ *  for MSE) and the gradient of the loss with respect to every parameter (`gradient` holds
+ *  ssm_model_parameter_count entries; NULL: not computed). MSE: `targets` has the outputs' shape and
+ *  `mask` (NULL: all ones) weights its entries; CROSS_ENTROPY: `labels` holds `batch` classes.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite data, labels out of range, an
+ *  all-zero mask), SSM_UNSTABLE (overflow). */
+int32_t ssm_model_loss_gradient(const ssm_model_t *model, int64_t batch, int64_t L, const double *u,
+                                const double *targets, const double *mask, const int64_t *labels,
+                                double *loss, double *metric, double *gradient);
+
+/** Optimizer update rules: SGD (momentum, Nesterov), ADAM (L2 decay in the gradient), ADAMW
+ *  (decoupled decay). */
+typedef enum {
+    SSM_OPT_SGD = 0,
+    SSM_OPT_ADAM = 1,
+    SSM_OPT_ADAMW = 2
+} ssm_optimizer_rule_t;
+
+/** Options of ssm_optimizer_create (fill with ssm_optimizer_options_default first). The SSM
+ *  parameters (Re λ, Im λ, B, Δ of every diagonal layer) form their own group with
+ *  ssm_learning_rate and ssm_weight_decay, as s4/S5 train them; everything else uses
+ *  learning_rate and weight_decay. The learning rate follows a linear warmup over `warmup` steps,
+ *  then a cosine decay to lr_floor × rate at step total_steps (0: constant after warmup). */
+typedef struct {
+    int64_t size;             /**< sizeof(ssm_optimizer_options_t); set by ssm_optimizer_options_default */
+    int32_t rule;             /**< an ssm_optimizer_rule_t (default ADAMW) */
+    double learning_rate;     /**< > 0 (default 1e-3) */
+    double weight_decay;      /**< ≥ 0 (default 0.01) */
+    double ssm_learning_rate; /**< > 0, or 0 for learning_rate (default 0) */
+    double ssm_weight_decay;  /**< ≥ 0 (default 0) */
+    double momentum;          /**< SGD, in [0, 1) (default 0.9) */
+    int32_t nesterov;         /**< SGD (default 0) */
+    double beta1, beta2;      /**< ADAM/ADAMW, in [0, 1) (defaults 0.9, 0.999) */
+    double epsilon;           /**< ADAM/ADAMW, > 0 (default 1e-8) */
+    double clip_norm;         /**< global gradient-norm clip, > 0, or 0 for none (default 0) */
+    int64_t warmup;           /**< warmup steps (default 0) */
+    int64_t total_steps;      /**< end of the cosine decay, or 0 (default 0) */
+    double lr_floor;          /**< final fraction of the rate, in [0, 1] (default 0) */
+} ssm_optimizer_options_t;
+
+/** Fills `options` with the defaults above. Errors: SSM_ERR_NULL. */
+int32_t ssm_optimizer_options_default(ssm_optimizer_options_t *options);
+
+/** An optimizer for `model`'s parameters (zero moments, step 0).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (rates ≤ 0, decay < 0, betas outside [0, 1), …), SSM_ERR_MEMORY. */
+int32_t ssm_optimizer_create(const ssm_model_t *model, const ssm_optimizer_options_t *options,
+                             ssm_optimizer_t **optimizer);
+
+/** Frees an optimizer (NULL is allowed). */
+void ssm_optimizer_free(ssm_optimizer_t *optimizer);
+
+/** One update of `model`'s parameters from `gradient` (count entries, the model's parameter count);
+ *  the gradient norm before clipping goes to `gradient_norm` (may be NULL). A non-finite gradient
+ *  changes nothing. Errors: SSM_ERR_NULL, SSM_ERR_SIZE (count, or a model of another size),
+ *  SSM_ERR_VALUE (non-finite gradient). */
+int32_t ssm_optimizer_step(ssm_optimizer_t *optimizer, ssm_model_t *model, int64_t count, const double *gradient,
+                           double *gradient_norm);
+
+/** The number of steps taken. Errors: SSM_ERR_NULL. */
+int32_t ssm_optimizer_steps(const ssm_optimizer_t *optimizer, int64_t *steps);
+
+typedef struct ssm_trainer ssm_trainer_t;
+
+/** What the progress callback receives after every training step. */
+typedef struct {
+    int64_t epoch;            /**< 0-based */
+    int64_t step;             /**< steps of this ssm_trainer_run so far (1 after the first) */
+    int64_t total_steps;      /**< steps the run will take if not stopped */
+    double loss;              /**< the step's batch loss */
+    double metric;            /**< accuracy (cross-entropy) or relative loss (MSE) of the batch */
+    double gradient_norm;     /**< before clipping */
+    double learning_rate_factor; /**< the schedule's factor at this step */
+    double seconds;           /**< since the run started */
+} ssm_progress_t;
+
+/** A progress callback: return 0 to go on, non-zero to cancel (the model keeps the last completed
+ *  step's parameters). */
+typedef int32_t (*ssm_progress_fn)(const ssm_progress_t *progress, void *user);
+
+/** Why a run ended. */
+typedef enum {
+    SSM_STOP_COMPLETED = 0,
+    SSM_STOP_CANCELLED = 1,
+    SSM_STOP_NON_FINITE = 2   /**< a NaN/Inf loss or gradient, or overflowing outputs: that step was not applied */
+} ssm_stop_t;
+
+/** A trainer: `model` and `optimizer` (the trainer keeps references: freeing them first is safe)
+ *  and a copy of `count` examples of length L: `inputs` count × input_size (ssm_model_shapes), and
+ *  `targets` (+ `mask`, NULL: all ones) count × output_size for MSE or `labels` (count entries) for
+ *  cross-entropy. Batches of batch_size, reshuffled every epoch by the seeded generator.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (empty dataset, batch_size < 1, non-finite
+ *  data, labels out of range, an optimizer of another size), SSM_ERR_MEMORY. */
+int32_t ssm_trainer_create(ssm_model_t *model, ssm_optimizer_t *optimizer, int64_t count, int64_t L, const double *inputs,
+                           const double *targets, const double *mask, const int64_t *labels, int64_t batch_size,
+                           uint64_t seed, ssm_trainer_t **trainer);
+
+/** Frees a trainer (NULL is allowed). */
+void ssm_trainer_free(ssm_trainer_t *trainer);
+
+/** Trains for `epochs` epochs (continuing the optimizer's step count and the trainer's history),
+ *  calling `progress` (may be NULL) after every step; `stop` (may be NULL) receives an ssm_stop_t.
+ *  A cancelled or diverged run is not an error (status 0: read `stop` and ssm_trainer_message).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (epochs < 1), and the model's errors on bad data. */
+int32_t ssm_trainer_run(ssm_trainer_t *trainer, int64_t epochs, ssm_progress_fn progress, void *user, int32_t *stop);
+
+/** The history of every step so far: its count in `steps`, and (arrays of at least *steps entries,
+ *  each may be NULL) the batch losses and metrics. Call with NULL arrays to learn the count.
+ *  Errors: SSM_ERR_NULL (trainer or steps). */
+int32_t ssm_trainer_history(const ssm_trainer_t *trainer, int64_t *steps, double *losses, double *metrics);
+
+/** A message on how the last run ended (a static-lifetime copy owned by the trainer; valid until the
+ *  next run or free). NULL trainer: "". */
+const char *ssm_trainer_message(const ssm_trainer_t *trainer);
+
+/* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */
 

@@ -179,3 +179,94 @@ public struct DiagonalSSMTrainable: TrainableModel, Sendable {
         return (loss, metric, try layer.backward(cache, gy: gy).parameters)
     }
 }
+
+/// A dense SSM (trainable C̄, D̄ and optionally Ā, B̄) fit by mean squared error; inputs
+/// batch×L×m, targets batch×L×p.
+public struct DenseSSMTrainable: TrainableModel, Sendable {
+    public var model: DenseSSMModel
+    public init(model: DenseSSMModel) { self.model = model }
+    public var parameters: [Double] { model.parameters }
+    public mutating func setParameters(_ values: [Double]) throws { try model.setParameters(values) }
+    public mutating func project() {}
+    public func lossAndGradient(_ batch: TrainingBatch) throws -> (loss: Double, metric: Double, gradient: [Double]) {
+        let (y, cache) = try model.forward(batch: batch.size, L: batch.L, u: batch.inputs)
+        let (loss, metric, gy) = try objectiveGradient(.meanSquaredError, output: y, batch: batch, classes: 1)
+        guard loss.isFinite else { return (loss, metric, []) }
+        return (loss, metric, try model.backward(cache, gy: gy).parameters)
+    }
+}
+
+/// Any of the trainable models, for the C and Python faces: one type with the shapes of its inputs
+/// and outputs.
+public enum AnyTrainableModel: TrainableModel, Sendable {
+    case diagonal(DiagonalSSMTrainable)
+    case deep(DeepSSMTrainable)
+    case dense(DenseSSMTrainable)
+
+    public var parameters: [Double] {
+        switch self {
+        case .diagonal(let m): return m.parameters
+        case .deep(let m): return m.parameters
+        case .dense(let m): return m.parameters
+        }
+    }
+
+    public mutating func setParameters(_ values: [Double]) throws {
+        switch self {
+        case .diagonal(var m): try m.setParameters(values); self = .diagonal(m)
+        case .deep(var m): try m.setParameters(values); self = .deep(m)
+        case .dense(var m): try m.setParameters(values); self = .dense(m)
+        }
+    }
+
+    public mutating func project() {
+        switch self {
+        case .diagonal(var m): m.project(); self = .diagonal(m)
+        case .deep(var m): m.project(); self = .deep(m)
+        case .dense: break
+        }
+    }
+
+    public func lossAndGradient(_ batch: TrainingBatch) throws -> (loss: Double, metric: Double, gradient: [Double]) {
+        switch self {
+        case .diagonal(let m): return try m.lossAndGradient(batch)
+        case .deep(let m): return try m.lossAndGradient(batch)
+        case .dense(let m): return try m.lossAndGradient(batch)
+        }
+    }
+
+    /// Entries of one example's input (per step × L, or channels × L) and output for length L.
+    public func shapes(L: Int) -> (input: Int, output: Int) {
+        switch self {
+        case .diagonal(let m): return (m.layer.H * L, m.layer.H * L)
+        case .deep(let m):
+            let model = m.model
+            return (model.inputs * L, model.pooling == .none ? model.outputs * L : model.outputs)
+        case .dense(let m): return (m.model.m * L, m.model.p * L)
+        }
+    }
+
+    /// The outputs for `batch` examples of length L.
+    public func forward(batch: Int, L: Int, u: [Double]) throws -> [Double] {
+        switch self {
+        case .diagonal(let m): return try m.layer.forward(batch: batch, L: L, u: u, path: m.path).y
+        case .deep(let m): return try m.model.forward(batch: batch, L: L, u: u).output
+        case .dense(let m): return try m.model.forward(batch: batch, L: L, u: u).y
+        }
+    }
+
+    /// Whether the loss uses labels (cross-entropy) rather than targets.
+    public var usesLabels: Bool {
+        if case .deep(let m) = self { return m.objective == .crossEntropy }
+        return false
+    }
+
+    /// The SSM parameter ranges (own learning rate / no decay in s4-style groups).
+    public var ssmParameterRanges: [Range<Int>] {
+        switch self {
+        case .diagonal(let m): return [m.layer.aRange, m.layer.bRange, m.layer.BRange, m.layer.stepRange]
+        case .deep(let m): return m.model.ssmParameterRanges
+        case .dense: return []
+        }
+    }
+}
