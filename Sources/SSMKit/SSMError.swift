@@ -10,6 +10,9 @@ public struct SSMError: Error, CustomStringConvertible, Sendable {
         case unsupported = -4
         case memory = -5
         case `internal` = -6
+        /// A file could not be opened, read, written or renamed (the message carries the system's
+        /// reason). Not yet in ssmkit.h: the C layer adds SSM_ERR_IO with the checkpoint functions.
+        case io = -7
         case notConverged = 1
         case singular = 2
         case unstable = 3
