@@ -64,6 +64,7 @@ const char *ssm_version_string(void);
 #define SSM_ERR_UNSUPPORTED (-4) /**< the combination of arguments is valid but not supported */
 #define SSM_ERR_MEMORY (-5)      /**< the work would exceed the allocation limit, or malloc failed */
 #define SSM_ERR_INTERNAL (-6)    /**< a bug in SSMKit: please report it with ssm_last_error() */
+#define SSM_ERR_IO (-7)          /**< a file could not be opened, read, written or renamed */
 
 /* Numerical outcomes (positive). */
 #define SSM_NOT_CONVERGED 1 /**< an iterative method did not converge */

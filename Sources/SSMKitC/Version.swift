@@ -22,6 +22,7 @@ private let statusCStrings: [Int32: UnsafePointer<CChar>] = {
         SSM_ERR_UNSUPPORTED: "SSM_ERR_UNSUPPORTED: this combination of arguments is not supported",
         SSM_ERR_MEMORY: "SSM_ERR_MEMORY: the work would exceed the allocation limit",
         SSM_ERR_INTERNAL: "SSM_ERR_INTERNAL: internal error in SSMKit",
+        SSM_ERR_IO: "SSM_ERR_IO: a file could not be opened, read, written or renamed",
         SSM_NOT_CONVERGED: "SSM_NOT_CONVERGED: an iterative method did not converge",
         SSM_SINGULAR: "SSM_SINGULAR: a matrix is singular to working precision",
         SSM_UNSTABLE: "SSM_UNSTABLE: the result overflowed or the system is unstable",

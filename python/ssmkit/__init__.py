@@ -13,7 +13,7 @@ from __future__ import annotations
 from ._lib import PACKAGE_VERSION as __version__
 from ._lib import SSMKitLibraryError, SSMKitLibraryNotFound, SSMKitVersionMismatch
 from . import _bindings
-from ._errors import (SSMCallerError, SSMError, SSMInternalError, SSMMemoryError,
+from ._errors import (SSMCallerError, SSMError, SSMInternalError, SSMIOError, SSMMemoryError,
                       SSMNotConvergedError, SSMNullError, SSMNumericalError, SSMSingularError,
                       SSMSizeError, SSMTypeError, SSMUnstableError, SSMUnsupportedError,
                       SSMValueError, _check)
@@ -47,6 +47,7 @@ __all__ = [
     "SSMUnsupportedError",
     "SSMMemoryError",
     "SSMInternalError",
+    "SSMIOError",
     "SSMNumericalError",
     "SSMNotConvergedError",
     "SSMSingularError",

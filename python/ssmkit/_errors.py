@@ -15,6 +15,7 @@ Hierarchy::
     |   +-- SSMUnsupportedError                   SSM_ERR_UNSUPPORTED (-4)
     |   +-- SSMMemoryError(..., MemoryError)      SSM_ERR_MEMORY (-5): above the allocation limit
     +-- SSMInternalError(SSMError, RuntimeError)  SSM_ERR_INTERNAL (-6): a bug in SSMKit, report it
+    +-- SSMIOError(SSMError, OSError)             SSM_ERR_IO (-7): a file could not be read or written
     +-- SSMNumericalError(SSMError, ArithmeticError)  positive codes: a numerical outcome
         +-- SSMNotConvergedError                  SSM_NOT_CONVERGED (1)
         +-- SSMSingularError                      SSM_SINGULAR (2)
@@ -37,6 +38,7 @@ __all__ = [
     "SSMUnsupportedError",
     "SSMMemoryError",
     "SSMInternalError",
+    "SSMIOError",
     "SSMNumericalError",
     "SSMNotConvergedError",
     "SSMSingularError",
@@ -121,6 +123,12 @@ class SSMInternalError(SSMError, RuntimeError):
     default_code = -6
 
 
+class SSMIOError(SSMError, OSError):
+    """SSM_ERR_IO: a file could not be opened, read, written or renamed."""
+
+    default_code = -7
+
+
 class SSMNumericalError(SSMError, ArithmeticError):
     """A numerical outcome (positive status): the arguments were valid but the math failed."""
 
@@ -152,6 +160,7 @@ _BY_CODE: dict[int, type[SSMError]] = {
     -4: SSMUnsupportedError,
     -5: SSMMemoryError,
     -6: SSMInternalError,
+    -7: SSMIOError,
     1: SSMNotConvergedError,
     2: SSMSingularError,
     3: SSMUnstableError,

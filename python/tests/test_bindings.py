@@ -122,7 +122,7 @@ def test_versions():
 
 def test_status_strings():
     names = {0: "SSM_OK", -1: "SSM_ERR_NULL", -2: "SSM_ERR_SIZE", -3: "SSM_ERR_VALUE",
-             -4: "SSM_ERR_UNSUPPORTED", -5: "SSM_ERR_MEMORY", -6: "SSM_ERR_INTERNAL",
+             -4: "SSM_ERR_UNSUPPORTED", -5: "SSM_ERR_MEMORY", -6: "SSM_ERR_INTERNAL", -7: "SSM_ERR_IO",
              1: "SSM_NOT_CONVERGED", 2: "SSM_SINGULAR", 3: "SSM_UNSTABLE"}
     for code, name in names.items():
         assert b.status_string(code).startswith(name), code

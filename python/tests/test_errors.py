@@ -49,6 +49,7 @@ def test_exception_hierarchy():
         assert issubclass(cls, ArithmeticError) and not issubclass(cls, ValueError)
     assert issubclass(ssmkit.SSMInternalError, RuntimeError)
     assert not issubclass(ssmkit.SSMInternalError, ValueError)
+    assert issubclass(ssmkit.SSMIOError, OSError) and not issubclass(ssmkit.SSMIOError, ValueError)
 
 
 def test_error_for_status_maps_every_code():
@@ -56,7 +57,7 @@ def test_error_for_status_maps_every_code():
 
     expected = {-1: ssmkit.SSMNullError, -2: ssmkit.SSMSizeError, -3: ssmkit.SSMValueError,
                 -4: ssmkit.SSMUnsupportedError, -5: ssmkit.SSMMemoryError,
-                -6: ssmkit.SSMInternalError, 1: ssmkit.SSMNotConvergedError,
+                -6: ssmkit.SSMInternalError, -7: ssmkit.SSMIOError, 1: ssmkit.SSMNotConvergedError,
                 2: ssmkit.SSMSingularError, 3: ssmkit.SSMUnstableError}
     for code, cls in expected.items():
         e = error_for_status(code, "msg")
