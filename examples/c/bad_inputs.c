@@ -163,6 +163,61 @@ int main(void) {
         expect(ssm_kernel_dplr(1, 2, 1, 0, zl, ones, NULL, ones, ones, &step, 0, kd), SSM_ERR_SIZE, "L", "dplr L = 0");
     }
 
+    /* Training handles: NULL, unknown enums, bad hyperparameters, sizes, data. */
+    {
+        ssm_model_options_t mo;
+        ssm_optimizer_options_t oo;
+        ssm_model_t *m = NULL;
+        ssm_optimizer_t *o = NULL;
+        ssm_trainer_t *t = NULL;
+        int64_t n = 0;
+        expect(ssm_model_create(NULL, NULL), SSM_ERR_NULL, "model", "model_create NULL out");
+        ssm_model_options_default(&mo);
+        mo.kind = 7;
+        expect(ssm_model_create(&mo, &m), SSM_ERR_VALUE, "kind", "model unknown kind");
+        ssm_model_options_default(&mo);
+        mo.kind = SSM_MODEL_DEEP; mo.objective = SSM_LOSS_CROSS_ENTROPY;
+        expect(ssm_model_create(&mo, &m), SSM_ERR_VALUE, "pooling", "cross-entropy without pooling");
+        ssm_model_options_default(&mo);
+        mo.M = 0;
+        expect(ssm_model_create(&mo, &m), SSM_ERR_SIZE, "M", "model M = 0");
+        expect(ssm_model_parameter_count(NULL, &n), SSM_ERR_NULL, "model", "parameter_count NULL model");
+        ssm_model_options_default(&mo);
+        mo.M = 1;
+        if (ssm_model_create(&mo, &m) == SSM_OK) {
+            ssm_complex_t l = {-1, 1}, one = {1, 0};
+            double dt0 = 0, dt1 = 0.1, p[8], u[8] = {1, 2, 3, 4, 5, 6, 7, NAN}, y[8] = {0};
+            expect(ssm_model_set_ssm(m, 0, &l, &one, &one, NULL, &dt0), SSM_ERR_VALUE, "dt", "set_ssm dt = 0");
+            expect(ssm_model_set_ssm(m, 3, &l, &one, &one, NULL, &dt1), SSM_ERR_SIZE, "block", "set_ssm block 3");
+            expect(ssm_model_get_parameters(m, 5, p), SSM_ERR_SIZE, "count", "get_parameters wrong count");
+            expect(ssm_model_forward(m, 1, 8, u, y), SSM_ERR_VALUE, "not finite", "forward NaN input");
+            ssm_optimizer_options_default(&oo);
+            oo.learning_rate = 0;
+            expect(ssm_optimizer_create(m, &oo, &o), SSM_ERR_VALUE, "learning rate", "optimizer lr = 0");
+            ssm_optimizer_options_default(&oo);
+            oo.beta1 = 1;
+            expect(ssm_optimizer_create(m, &oo, &o), SSM_ERR_VALUE, "betas", "optimizer beta1 = 1");
+            ssm_optimizer_options_default(&oo);
+            if (ssm_optimizer_create(m, &oo, &o) == SSM_OK) {
+                double g[8] = {0, 0, 0, 0, 0, 0, 0, INFINITY};
+                expect(ssm_optimizer_step(o, m, 3, g, NULL), SSM_ERR_SIZE, "count", "step wrong count");
+                expect(ssm_optimizer_step(o, m, 8, g, NULL), SSM_ERR_VALUE, "not finite", "step Inf gradient");
+                u[7] = 8;
+                expect(ssm_trainer_create(m, o, 0, 8, u, y, NULL, NULL, 4, 0, &t), SSM_ERR_VALUE, "empty", "trainer empty");
+                expect(ssm_trainer_create(m, o, 1, 8, u, y, NULL, NULL, 0, 0, &t), SSM_ERR_VALUE, "batch_size", "trainer batch 0");
+                expect(ssm_trainer_create(m, o, 1, 8, u, NULL, NULL, NULL, 1, 0, &t), SSM_ERR_NULL, "targets", "trainer NULL targets");
+                if (ssm_trainer_create(m, o, 1, 8, u, y, NULL, NULL, 1, 0, &t) == SSM_OK) {
+                    expect(ssm_trainer_run(t, 0, NULL, NULL, NULL), SSM_ERR_VALUE, "epochs", "trainer epochs 0");
+                    ssm_trainer_free(t);
+                }
+                ssm_optimizer_free(o);
+            }
+            ssm_model_free(m);
+        }
+        expect(ssm_trainer_history(NULL, &n, NULL, NULL), SSM_ERR_NULL, "trainer", "history NULL trainer");
+        expect(ssm_model_create_dense(2, 1, 1, NULL, NULL, NULL, NULL, 0, &m), SSM_ERR_NULL, "Ad", "dense NULL Ad");
+    }
+
     /* float32 twins: the same checks, and float32 overflow reported. */
     float fk[4], fu[3] = {1, 2, NAN}, f32y[3], fdt[3] = {0.1f, 0.1f, 0.1f}, fbig[3] = {3e38f, 3e38f, 3e38f};
     ssm_complex_t grow = {0.5, 0}, one = {1, 0}, ten = {10, 0};

@@ -56,6 +56,13 @@ SSM_DT_EXP, SSM_DT_SOFTPLUS = 0, 1
 (SSM_METHOD_ZOH, SSM_METHOD_FOH, SSM_METHOD_GBT, SSM_METHOD_BILINEAR, SSM_METHOD_EULER,
  SSM_METHOD_BACKWARD_DIFF, SSM_METHOD_IMPULSE, SSM_METHOD_ZOH_A_EULER_B) = range(8)
 SSM_OUTPUT_SCIPY, SSM_OUTPUT_STATE_ONLY = 0, 1
+SSM_MODEL_DIAGONAL, SSM_MODEL_DEEP, SSM_MODEL_DENSE = range(3)
+SSM_REAL_DIRECT, SSM_REAL_DIRECT_CLAMPED, SSM_REAL_NEG_EXP, SSM_REAL_NEG_SOFTPLUS = range(4)
+SSM_POOL_NONE, SSM_POOL_LAST, SSM_POOL_MEAN = range(3)
+SSM_LOSS_MSE, SSM_LOSS_CROSS_ENTROPY = 0, 1
+SSM_PATH_CONVOLUTION, SSM_PATH_SCAN = 0, 1
+SSM_OPT_SGD, SSM_OPT_ADAM, SSM_OPT_ADAMW = range(3)
+SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -82,6 +89,36 @@ class ssm_diag_options_t(ctypes.Structure):
                 ("imag_scale", c_double), ("b_init", c_int32), ("normalize", c_int32),
                 ("blocks", c_int64), ("seed", ctypes.c_uint64), ("r_min", c_double), ("r_max", c_double),
                 ("max_phase", c_double), ("a_min", c_double), ("a_max", c_double)]
+
+
+class ssm_model_options_t(ctypes.Structure):
+    """``ssm_model_options_t`` (field order and types exactly as in the header)."""
+
+    _fields_ = [("size", c_int64), ("kind", c_int32), ("H", c_int64), ("M", c_int64), ("inputs", c_int64),
+                ("outputs", c_int64), ("depth", c_int64), ("layer_norm", c_int32), ("pooling", c_int32),
+                ("objective", c_int32), ("real_param", c_int32), ("dt_transform", c_int32), ("path", c_int32),
+                ("seed", ctypes.c_uint64)]
+
+
+class ssm_optimizer_options_t(ctypes.Structure):
+    """``ssm_optimizer_options_t`` (field order and types exactly as in the header)."""
+
+    _fields_ = [("size", c_int64), ("rule", c_int32), ("learning_rate", c_double), ("weight_decay", c_double),
+                ("ssm_learning_rate", c_double), ("ssm_weight_decay", c_double), ("momentum", c_double),
+                ("nesterov", c_int32), ("beta1", c_double), ("beta2", c_double), ("epsilon", c_double),
+                ("clip_norm", c_double), ("warmup", c_int64), ("total_steps", c_int64), ("lr_floor", c_double)]
+
+
+class ssm_progress_t(ctypes.Structure):
+    """``ssm_progress_t``: what the progress callback receives after every training step."""
+
+    _fields_ = [("epoch", c_int64), ("step", c_int64), ("total_steps", c_int64), ("loss", c_double),
+                ("metric", c_double), ("gradient_norm", c_double), ("learning_rate_factor", c_double),
+                ("seconds", c_double)]
+
+
+#: ``typedef int32_t (*ssm_progress_fn)(const ssm_progress_t *progress, void *user);``
+ssm_progress_fn = ctypes.CFUNCTYPE(c_int32, POINTER(ssm_progress_t), ctypes.c_void_p)
 
 
 class ssm_discretize_options_t(ctypes.Structure):
@@ -310,6 +347,70 @@ _declare("ssm_discretize", c_int32,
 _declare("ssm_discretize_diag", c_int32,
          [c_int32, c_int64, c_int64, c128_in, c128_in, f64_in, c_int64, c_double,
           c128_out, c128_out])
+
+
+# --- Training ---
+
+#: the opaque handles (ssm_model_t *, ssm_optimizer_t *, ssm_trainer_t *)
+model_p = optimizer_p = trainer_p = ctypes.c_void_p
+#: const int64_t * (labels)
+i64_in = _nullable(np.int64, _IN)
+
+# int32_t ssm_model_options_default(ssm_model_options_t *options);
+_declare("ssm_model_options_default", c_int32, [POINTER(ssm_model_options_t)])
+# int32_t ssm_model_create(const ssm_model_options_t *options, ssm_model_t **model);
+_declare("ssm_model_create", c_int32, [POINTER(ssm_model_options_t), POINTER(model_p)])
+# int32_t ssm_model_create_dense(int64_t N, int64_t m, int64_t p, const double *Ad, const double *Bd,
+#                                const double *Cd, const double *Dd, int32_t train_dynamics, ssm_model_t **model);
+_declare("ssm_model_create_dense", c_int32,
+         [c_int64, c_int64, c_int64, f64_in, f64_in, f64_in, f64_in, c_int32, POINTER(model_p)])
+# void ssm_model_free(ssm_model_t *model);
+_declare("ssm_model_free", None, [model_p])
+# int32_t ssm_model_set_ssm(ssm_model_t *model, int64_t block, const ssm_complex_t *Lambda, const ssm_complex_t *B,
+#                           const ssm_complex_t *C, const double *D, const double *dt);
+_declare("ssm_model_set_ssm", c_int32, [model_p, c_int64, c128_in, c128_in, c128_in, f64_in, f64_in])
+# int32_t ssm_model_parameter_count(const ssm_model_t *model, int64_t *count);
+_declare("ssm_model_parameter_count", c_int32, [model_p, POINTER(c_int64)])
+# int32_t ssm_model_get_parameters(const ssm_model_t *model, int64_t count, double *values);
+_declare("ssm_model_get_parameters", c_int32, [model_p, c_int64, f64_out])
+# int32_t ssm_model_set_parameters(ssm_model_t *model, int64_t count, const double *values);
+_declare("ssm_model_set_parameters", c_int32, [model_p, c_int64, f64_in])
+# int32_t ssm_model_shapes(const ssm_model_t *model, int64_t L, int64_t *input_size, int64_t *output_size);
+_declare("ssm_model_shapes", c_int32, [model_p, c_int64, POINTER(c_int64), POINTER(c_int64)])
+# int32_t ssm_model_forward(const ssm_model_t *model, int64_t batch, int64_t L, const double *u, double *y);
+_declare("ssm_model_forward", c_int32, [model_p, c_int64, c_int64, f64_in, f64_out])
+# int32_t ssm_model_loss_gradient(const ssm_model_t *model, int64_t batch, int64_t L, const double *u,
+#                                 const double *targets, const double *mask, const int64_t *labels,
+#                                 double *loss, double *metric, double *gradient);
+_declare("ssm_model_loss_gradient", c_int32,
+         [model_p, c_int64, c_int64, f64_in, f64_in, f64_in, i64_in, POINTER(c_double), POINTER(c_double), f64_out])
+# int32_t ssm_optimizer_options_default(ssm_optimizer_options_t *options);
+_declare("ssm_optimizer_options_default", c_int32, [POINTER(ssm_optimizer_options_t)])
+# int32_t ssm_optimizer_create(const ssm_model_t *model, const ssm_optimizer_options_t *options,
+#                              ssm_optimizer_t **optimizer);
+_declare("ssm_optimizer_create", c_int32, [model_p, POINTER(ssm_optimizer_options_t), POINTER(optimizer_p)])
+# void ssm_optimizer_free(ssm_optimizer_t *optimizer);
+_declare("ssm_optimizer_free", None, [optimizer_p])
+# int32_t ssm_optimizer_step(ssm_optimizer_t *optimizer, ssm_model_t *model, int64_t count, const double *gradient,
+#                            double *gradient_norm);
+_declare("ssm_optimizer_step", c_int32, [optimizer_p, model_p, c_int64, f64_in, POINTER(c_double)])
+# int32_t ssm_optimizer_steps(const ssm_optimizer_t *optimizer, int64_t *steps);
+_declare("ssm_optimizer_steps", c_int32, [optimizer_p, POINTER(c_int64)])
+# int32_t ssm_trainer_create(ssm_model_t *model, ssm_optimizer_t *optimizer, int64_t count, int64_t L,
+#                            const double *inputs, const double *targets, const double *mask, const int64_t *labels,
+#                            int64_t batch_size, uint64_t seed, ssm_trainer_t **trainer);
+_declare("ssm_trainer_create", c_int32,
+         [model_p, optimizer_p, c_int64, c_int64, f64_in, f64_in, f64_in, i64_in, c_int64, ctypes.c_uint64,
+          POINTER(trainer_p)])
+# void ssm_trainer_free(ssm_trainer_t *trainer);
+_declare("ssm_trainer_free", None, [trainer_p])
+# int32_t ssm_trainer_run(ssm_trainer_t *trainer, int64_t epochs, ssm_progress_fn progress, void *user,
+#                         int32_t *stop);
+_declare("ssm_trainer_run", c_int32, [trainer_p, c_int64, ssm_progress_fn, ctypes.c_void_p, POINTER(c_int32)])
+# int32_t ssm_trainer_history(const ssm_trainer_t *trainer, int64_t *steps, double *losses, double *metrics);
+_declare("ssm_trainer_history", c_int32, [trainer_p, POINTER(c_int64), f64_out, f64_out])
+# const char *ssm_trainer_message(const ssm_trainer_t *trainer);
+_declare("ssm_trainer_message", c_char_p, [trainer_p])
 
 
 def last_error() -> str:

@@ -23,7 +23,7 @@ HEADER_TEXT = open(HEADER).read()
 _PROTO = re.compile(r"^\s*((?:const\s+)?\w+\s*\*?)\s*(ssm_\w+)\s*\(([^;]*?)\)\s*;",
                     re.MULTILINE | re.DOTALL)
 _SCALARS = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
-            "double": ctypes.c_double}
+            "double": ctypes.c_double, "void": None, "ssm_progress_fn": b.ssm_progress_fn}
 
 
 def header_prototypes():
@@ -59,15 +59,20 @@ def test_every_header_function_is_declared_with_matching_types():
             ctype = param.rsplit(" ", 1)[0].replace(" *", "*").strip()
             if "*" in param:
                 assert argtype not in _SCALARS.values(), (name, param)
-                if "ssm_complex_t" in param:
-                    assert np.dtype(argtype._dtype_) == np.complex128, (name, param)
-                elif "double" in param:
-                    assert np.dtype(argtype._dtype_) == np.float64, (name, param)
-                elif "float" in param:
-                    assert np.dtype(argtype._dtype_) == np.float32, (name, param)
-                if "double" in param or "float" in param or "ssm_complex_t" in param:
-                    writeable = bool(argtype._flags_ & 0x0400)  # NPY_ARRAY_WRITEABLE
-                    assert writeable == (not param.startswith("const")), (name, param)
+                base = ctype.replace("const ", "").rstrip("*").strip()
+                if not hasattr(argtype, "_dtype_"):
+                    # A pointer to one scalar or struct (an output or options), or an opaque handle.
+                    if base in _SCALARS and base != "void":
+                        assert argtype._type_ is _SCALARS[base], (name, param)
+                    elif base.endswith("_options_t") or base == "ssm_progress_t":
+                        assert argtype._type_ is getattr(b, base), (name, param)
+                    else:
+                        assert base in ("void", "char", "ssm_model_t", "ssm_optimizer_t", "ssm_trainer_t"), (name, param)
+                    continue
+                dtypes = {"ssm_complex_t": np.complex128, "double": np.float64, "float": np.float32, "int64_t": np.int64}
+                assert np.dtype(argtype._dtype_) == dtypes[base], (name, param)
+                writeable = bool(argtype._flags_ & 0x0400)  # NPY_ARRAY_WRITEABLE
+                assert writeable == (not param.startswith("const")), (name, param)
             else:
                 assert argtype is _SCALARS[ctype], (name, param)
 
@@ -81,6 +86,16 @@ def test_struct_layouts_match_header():
     assert [f for f, _ in d._fields_] == ["size", "method", "alpha", "convention"]
     assert (d.size.offset, d.method.offset, d.alpha.offset, d.convention.offset,
             ctypes.sizeof(d)) == (0, 8, 16, 24, 32)
+    m = b.ssm_model_options_t
+    assert [getattr(m, f).offset for f, _ in m._fields_] == [0, 8, 16, 24, 32, 40, 48, 56, 60, 64, 68, 72, 76, 80]
+    assert ctypes.sizeof(m) == 88
+    o = b.ssm_optimizer_options_t
+    assert [getattr(o, f).offset for f, _ in o._fields_] == [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112]
+    assert ctypes.sizeof(o) == 120
+    assert ctypes.sizeof(b.ssm_progress_t) == 64
+    mo, oo = m(), o()
+    assert b.lib.ssm_model_options_default(ctypes.byref(mo)) == 0 and mo.size == 88
+    assert b.lib.ssm_optimizer_options_default(ctypes.byref(oo)) == 0 and oo.size == 120
     g = b.ssm_diag_options_t
     offsets = [getattr(g, f).offset for f, _ in g._fields_]
     assert offsets == [0, 8, 16, 24, 32, 40, 48, 56, 64, 68, 72, 80, 88, 96, 104, 112, 120]
