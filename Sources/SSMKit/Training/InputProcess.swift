@@ -51,7 +51,7 @@ public enum InputProcess: Sendable, Equatable {
         let k = abs(k)
         switch self {
         case .white: return k == 0 ? 1 : 0
-        case .ar1(let phi): return Double.pow(phi, Double(k))
+        case .ar1(let phi): return Double.pow(phi, k)   // integer power: φ < 0 is allowed
         case .powerLaw(let alpha): return Double.pow(1 + Double(k), -alpha)
         case .constant: return 1
         case .sines(let omegas, let amplitudes):
@@ -96,53 +96,55 @@ public enum InputProcess: Sendable, Equatable {
                 }
             }
         case .powerLaw:
-            try circulantEmbeddingSample(count: count, L: L, rng: &rng, into: &x)
+            try circulantEmbeddingSample(autocorrelation, count: count, L: L, rng: &rng, into: &x)
         }
         return x
     }
+}
 
-    /// Eigenvalues λ_j = Σ_k c_k e^(−2πi jk/m) of the circulant embedding of ρ: c_k = ρ(min(k, m − k)),
-    /// m = 2n with n the smallest power of two ≥ max(L − 1, 1), so the circulant's top-left L×L block
-    /// is the Toeplitz matrix R. Nonnegative λ make the embedding a valid covariance.
-    func circulantEigenvalues(L: Int) throws -> [Double] {
-        var n = 1
-        while n < L - 1 { n <<= 1 }
-        let m = 2 * n
-        var c = [Double](repeating: 0, count: m)
-        for k in 0..<m { c[k] = autocorrelation(min(k, m - k)) }
-        return try rfft(c).map { $0.real }   // c is real and even: the spectrum is real
+/// Eigenvalues λ_j = Σ_k c_k e^(−2πi jk/m), j = 0…m/2, of the circulant embedding of ρ:
+/// c_k = ρ(min(k, m − k)), m = 2n with n the smallest power of two ≥ max(L − 1, 1), so the
+/// circulant's top-left L×L block is the Toeplitz matrix R. Nonnegative λ make it a covariance.
+func circulantEigenvalues(_ rho: (Int) -> Double, L: Int) throws -> [Double] {
+    var n = 1
+    while n < L - 1 { n <<= 1 }
+    let m = 2 * n
+    var c = [Double](repeating: 0, count: m)
+    for k in 0..<m { c[k] = rho(min(k, m - k)) }
+    return try rfft(c).map { $0.real }   // c is real and even: the spectrum is real
+}
+
+/// Davies–Harte: with Z_j = ξ_j + iη_j, ξ, η ~ N(0, 1) independent and W = FFT(√(λ/m) ∘ Z), the
+/// real and imaginary parts of W are two independent N(0, C) vectors (E[W Wᴴ] = 2C, E[W Wᵀ] = 0);
+/// their first L entries are two rows (even rows the real parts). Draw order per pair of rows:
+/// ξ_0, η_0, ξ_1, η_1, …. Errors: `.unsupported` if an eigenvalue is below −1e−10·λ_max.
+func circulantEmbeddingSample(_ rho: (Int) -> Double, count: Int, L: Int, rng: inout SSMRandom,
+                              into x: inout [Double]) throws {
+    let half = try circulantEigenvalues(rho, L: L)
+    let m = 2 * (half.count - 1)
+    let largest = half.max() ?? 0
+    var scale = [Double](repeating: 0, count: m)
+    for j in 0..<m {
+        let lambda = half[j <= m / 2 ? j : m - j]
+        // Rounding leaves eigenvalues that are zero in exact arithmetic at about −1e−16·λ_max.
+        try require(lambda >= -1e-10 * largest, .unsupported,
+                    "the circulant embedding (size \(m)) of ρ has eigenvalue λ_\(j) = \(lambda) < 0: not a valid covariance at L = \(L)")
+        scale[j] = (max(lambda, 0) / Double(m)).squareRoot()
     }
-
-    /// Davies–Harte: with Z_j = ξ_j + iη_j, ξ, η ~ N(0, 1) independent and W = FFT(√(λ/m) ∘ Z), the
-    /// real and imaginary parts of W are two independent N(0, C) vectors (E[W Wᴴ] = 2C, E[W Wᵀ] = 0);
-    /// their first L entries are two rows. Draw order per pair: (ξ_0, η_0), (ξ_1, η_1), ….
-    private func circulantEmbeddingSample(count: Int, L: Int, rng: inout SSMRandom, into x: inout [Double]) throws {
-        let half = try circulantEigenvalues(L: L)
-        let m = 2 * (half.count - 1)
-        let largest = half.max() ?? 0
-        var scale = [Double](repeating: 0, count: m)
+    let pairs = (count + 1) / 2
+    var w = [Complex<Double>](repeating: .zero, count: pairs * m)
+    for p in 0..<pairs {
         for j in 0..<m {
-            let lambda = half[j <= m / 2 ? j : m - j]
-            // Rounding leaves eigenvalues that are zero in exact arithmetic at about −1e−16·λ_max.
-            try require(lambda >= -1e-10 * largest, .unsupported,
-                        "the circulant embedding of ρ has eigenvalue λ_\(j) = \(lambda) < 0: not a valid covariance at L = \(L)")
-            scale[j] = (max(lambda, 0) / Double(m)).squareRoot()
+            let xi = rng.normal(), eta = rng.normal()
+            w[p * m + j] = Complex(scale[j] * xi, scale[j] * eta)
         }
-        let pairs = (count + 1) / 2
-        var w = [Complex<Double>](repeating: .zero, count: pairs * m)
-        for p in 0..<pairs {
-            for j in 0..<m {
-                let xi = rng.normal(), eta = rng.normal()
-                w[p * m + j] = Complex(scale[j] * xi, scale[j] * eta)
-            }
-        }
-        try w.withUnsafeMutableBufferPointer { buffer in
-            try fft(n: m, count: pairs, UnsafeBufferPointer(buffer), into: buffer)
-        }
-        for r in 0..<count {
-            let base = (r / 2) * m
-            for t in 0..<L { x[r * L + t] = r % 2 == 0 ? w[base + t].real : w[base + t].imaginary }
-        }
+    }
+    try w.withUnsafeMutableBufferPointer { buffer in
+        try fft(n: m, count: pairs, UnsafeBufferPointer(buffer), into: buffer)
+    }
+    for r in 0..<count {
+        let base = (r / 2) * m
+        for t in 0..<L { x[r * L + t] = r % 2 == 0 ? w[base + t].real : w[base + t].imaginary }
     }
 }
 
