@@ -1,3 +1,4 @@
+import ComplexModule
 import Testing
 @testable import SSMKit
 
@@ -80,6 +81,39 @@ import Testing
         #expect(Array(try plain.epoch(7)).map { $0.indices } == [Array(0..<10), Array(10..<20), [20, 21, 22]])
         let exact = try BatchLoader(dataset: d, batchSize: 23, dropLast: true)
         #expect(Array(try exact.epoch(0)).count == 1)
+    }
+
+    @Test func trainerSeesTheSameBatches() throws {
+        let d = try numbered(7)
+        let loader = try BatchLoader(dataset: d, batchSize: 3, seed: 2)
+        let batches = try loader.batches(epoch: 1)
+        let own = Array(try loader.epoch(1))
+        #expect(batches.count == 3 && own.count == 3)
+        for (t, b) in zip(batches, own) {
+            #expect(t.size == b.indices.count && t.L == 3 && t.inputs == b.data.inputs)
+            #expect(t.targets == b.data.targets && t.mask == b.data.mask && t.labels == nil)
+        }
+        let c = try Dataset(inputs: [1, 2, 3, 4], count: 2, L: 2, labels: [1, 0], classes: 2)
+        let cb = try BatchLoader(dataset: c, batchSize: 2, shuffle: false).batches(epoch: 0)
+        #expect(cb.count == 1 && cb[0].labels == [1, 0] && cb[0].targets == nil && cb[0].mask == nil)
+    }
+
+    @Test func aDiagonalLayerLearnsALinearFunctionalTask() throws {
+        // Exponential memory τ = 8 on white input: representable by one real mode, so the relative
+        // loss (loss / mean square of the targets) of a 4-mode layer falls from O(1) to near 0
+        // (measured: 0.60 in epoch 0, 0.0017 in epoch 19).
+        let task = LinearFunctionalTask(process: .white, kernel: .exponential(tau: 8), L: 64)
+        let data = try task.generate(count: 64, seed: 31)
+        let loader = try BatchLoader(dataset: data, batchSize: 8, seed: 32)
+        var layer = try DiagonalSSMLayer(H: 1, M: 4)
+        try layer.set(lambda: (0..<4).map { Complex(-0.5, Double.pi * Double($0)) }, B: Array(repeating: .one, count: 4),
+                      C: (0..<4).map { Complex(0.3, 0.1 * Double($0)) }, D: [0], dt: [0.05])
+        var model = DiagonalSSMTrainable(layer: layer)
+        var optimizer = try Optimizer(count: layer.values.count, rule: .adam(), learningRate: 0.02)
+        let history = try fit(&model, optimizer: &optimizer, source: loader, epochs: 20)
+        #expect(history.stop == .completed && history.losses.count == 160)
+        #expect(history.epochMetrics.first! > 0.3 && history.epochMetrics.last! < 0.01,
+                "relative loss \(history.epochMetrics.first!) → \(history.epochMetrics.last!)")
     }
 
     @Test func rejectsBadArrays() throws {

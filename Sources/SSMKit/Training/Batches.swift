@@ -74,3 +74,18 @@ public struct EpochBatches: Sequence, IteratorProtocol, Sendable {
         return Batch(indices: indices, data: loader.dataset.gather(indices))
     }
 }
+
+/// The trainer's view (`fit(_:optimizer:source:epochs:)`): epoch e's batches as `TrainingBatch`es,
+/// inputs batch×L×channels, targets or labels and the mask as the dataset holds them (empty arrays
+/// become nil). Per-step labels (width > 1) and −1 labels need an objective that accepts them.
+extension BatchLoader: BatchSource {
+    public func batches(epoch: Int) throws -> [TrainingBatch] {
+        try self.epoch(epoch).map { b in
+            let d = b.data
+            return TrainingBatch(size: d.count, L: d.L, inputs: d.inputs,
+                                 targets: d.isClassification ? nil : d.targets,
+                                 mask: d.mask.isEmpty ? nil : d.mask,
+                                 labels: d.isClassification ? d.labels : nil)
+        }
+    }
+}
