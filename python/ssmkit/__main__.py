@@ -1,8 +1,9 @@
-"""Command line: ``python -m ssmkit {demo,version}``.
+"""Command line: ``python -m ssmkit {demo,version,experiment}``.
 
 ``demo``     prints the spectra of the HiPPO matrices, the check that each rank correction makes
              A + PᵀP normal, and a table comparing discretization methods (and scipy, if present).
 ``version``  prints the package and library versions and where the library was loaded from.
+``experiment NAME`` runs one of ``ssmkit.experiments`` and writes its table, CSV and plot.
 """
 
 from __future__ import annotations
@@ -122,6 +123,16 @@ def _version(args: argparse.Namespace) -> int:
     return 0
 
 
+def _experiment(args) -> int:
+    from . import experiments
+
+    if args.name not in experiments.EXPERIMENTS:
+        print(f"error: unknown experiment {args.name!r} (known: {', '.join(experiments.EXPERIMENTS)})", file=sys.stderr)
+        return 2
+    experiments.run(args.name, out=args.out, quick=args.quick)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ssmkit", description="SSMKit: state space model numerics.")
@@ -133,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.set_defaults(run=_demo)
     version = commands.add_parser("version", help="package and library versions")
     version.set_defaults(run=_version)
+    experiment = commands.add_parser("experiment", help="run an experiment (table, CSV, plot)")
+    experiment.add_argument("name", help="teacher-student, sinusoid-classification")
+    experiment.add_argument("--out", help="output folder (default ssmkit-experiments/NAME)")
+    experiment.add_argument("--quick", action="store_true", help="a small smoke run (not the experiment's numbers)")
+    experiment.set_defaults(run=_experiment)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
