@@ -721,6 +721,22 @@ int32_t ssm_trainer_history(const ssm_trainer_t *trainer, int64_t *steps, double
  *  next run or free). NULL trainer: "". */
 const char *ssm_trainer_message(const ssm_trainer_t *trainer);
 
+/** Saves `model`'s parameters and, if `optimizer` is not NULL, its state (step and moments) to a
+ *  safetensors file at `path` (UTF-8), written to a temporary file and renamed (atomic). Readable by
+ *  the `safetensors` Python package and numpy: tensors "parameters.<block>" (float64; blocks as in
+ *  the library's documentation), "optimizer.first", "optimizer.second" (float64), "optimizer.step"
+ *  (int64), metadata "ssmkit.*" (format, model kind), "config.*" (what must match on load).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (an optimizer of another model), SSM_ERR_IO. */
+int32_t ssm_checkpoint_save(const ssm_model_t *model, const ssm_optimizer_t *optimizer, const char *path);
+
+/** Loads a checkpoint into `model` (same kind and configuration) and, if `optimizer` is not NULL,
+ *  its state (same rule; the optimizer keeps its own rates). A truncated, corrupted or hostile file
+ *  is rejected before anything changes, and nothing is allocated beyond the allocation limit.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_IO (cannot read), SSM_ERR_SIZE (a block of another shape, a
+ *  malformed file), SSM_ERR_VALUE (another model kind or configuration, a malformed header,
+ *  non-finite values), SSM_ERR_UNSUPPORTED (an unknown dtype or a newer format), SSM_ERR_MEMORY. */
+int32_t ssm_checkpoint_load(ssm_model_t *model, ssm_optimizer_t *optimizer, const char *path);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -454,3 +454,31 @@ public func ssm_trainer_message(_ trainer: OpaquePointer?) -> UnsafePointer<CCha
 }
 
 private let emptyMessage: UnsafeMutablePointer<CChar> = strdup("")!
+
+@c @implementation
+public func ssm_checkpoint_save(_ model: OpaquePointer?, _ optimizer: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    boundary("ssm_checkpoint_save") {
+        let box: ModelBox = try box(model, "model")
+        let path = String(cString: try nonNull(path, "path"))
+        let opt: OptimizerBox? = try optimizer.map { try SSMKitC.box($0, "optimizer") }
+        if let opt, opt.optimizer.first.count != box.model.parameters.count {
+            throw SSMError(.size, "the optimizer was made for \(opt.optimizer.first.count) parameters, the model has \(box.model.parameters.count)")
+        }
+        try box.model.checkpoint(optimizer: opt?.optimizer).save(path: path)
+    }
+}
+
+@c @implementation
+public func ssm_checkpoint_load(_ model: OpaquePointer?, _ optimizer: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    boundary("ssm_checkpoint_load") {
+        let box: ModelBox = try box(model, "model")
+        let path = String(cString: try nonNull(path, "path"))
+        let opt: OptimizerBox? = try optimizer.map { try SSMKitC.box($0, "optimizer") }
+        let checkpoint = try Checkpoint.load(path: path, allocationLimit: Int(allocationLimit))
+        var optimizerState = opt?.optimizer
+        var model = box.model
+        try model.restore(from: checkpoint, optimizer: &optimizerState)
+        box.model = model
+        if let opt, let optimizerState { opt.optimizer = optimizerState }
+    }
+}

@@ -297,6 +297,16 @@ int main(void) {
         CHECK_OK(ssm_trainer_history(trainer, &history, losses, NULL));
         CHECK(losses[409] < 0.01 * losses[0], "the loss fell: %g → %g", losses[0], losses[409]);
         CHECK(strlen(ssm_trainer_message(trainer)) > 0, "trainer message");
+        /* Checkpoint: save, spoil the parameters, load them back (with the optimizer's state). */
+        char path[] = "api_tour_checkpoint.safetensors";
+        double saved[8], spoiled[8] = {0, 0, 0, 0, 0, 0, 0, 0}, back[8];
+        CHECK_OK(ssm_model_get_parameters(student, 8, saved));
+        CHECK_OK(ssm_checkpoint_save(student, opt, path));
+        CHECK_OK(ssm_model_set_parameters(student, 8, spoiled));
+        CHECK_OK(ssm_checkpoint_load(student, opt, path));
+        CHECK_OK(ssm_model_get_parameters(student, 8, back));
+        CHECK(memcmp(saved, back, sizeof saved) == 0, "checkpoint round trip");
+        remove(path);
         ssm_trainer_free(trainer);
         ssm_optimizer_free(opt);
         ssm_model_free(student);

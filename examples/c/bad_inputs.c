@@ -215,6 +215,23 @@ int main(void) {
             ssm_model_free(m);
         }
         expect(ssm_trainer_history(NULL, &n, NULL, NULL), SSM_ERR_NULL, "trainer", "history NULL trainer");
+        ssm_model_options_default(&mo);
+        if (ssm_model_create(&mo, &m) == SSM_OK) {
+            expect(ssm_checkpoint_load(m, NULL, "/nonexistent/ssmkit.safetensors"), SSM_ERR_IO, "nonexistent", "load missing file");
+            expect(ssm_checkpoint_save(m, NULL, NULL), SSM_ERR_NULL, "path", "save NULL path");
+            expect(ssm_checkpoint_save(m, NULL, "/nonexistent/dir/x.safetensors"), SSM_ERR_IO, "nonexistent", "save to a missing folder");
+            FILE *f = fopen("bad_inputs_garbage.safetensors", "wb");
+            if (f) {
+                unsigned char junk[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, '{', '}'};
+                fwrite(junk, 1, sizeof junk, f);
+                fclose(f);
+                int32_t status = ssm_checkpoint_load(m, NULL, "bad_inputs_garbage.safetensors");
+                checks++;
+                if (status == SSM_OK) { fprintf(stderr, "FAIL a hostile header length was accepted\n"); failures++; }
+                remove("bad_inputs_garbage.safetensors");
+            }
+            ssm_model_free(m);
+        }
         expect(ssm_model_create_dense(2, 1, 1, NULL, NULL, NULL, NULL, 0, &m), SSM_ERR_NULL, "Ad", "dense NULL Ad");
     }
 

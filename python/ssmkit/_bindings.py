@@ -413,6 +413,12 @@ _declare("ssm_trainer_history", c_int32, [trainer_p, POINTER(c_int64), f64_out, 
 _declare("ssm_trainer_message", c_char_p, [trainer_p])
 
 
+# int32_t ssm_checkpoint_save(const ssm_model_t *model, const ssm_optimizer_t *optimizer, const char *path);
+_declare("ssm_checkpoint_save", c_int32, [model_p, optimizer_p, c_char_p])
+# int32_t ssm_checkpoint_load(ssm_model_t *model, ssm_optimizer_t *optimizer, const char *path);
+_declare("ssm_checkpoint_load", c_int32, [model_p, optimizer_p, c_char_p])
+
+
 def last_error() -> str:
     """``ssm_last_error()`` decoded (the calling thread's last failure message)."""
     raw = lib.ssm_last_error()

@@ -76,6 +76,14 @@ class _Handle:
             pass
 
 
+def _path_bytes(path) -> bytes:
+    import os
+    text = os.fspath(path)
+    if "\0" in text:
+        raise SSMValueError(f"path {text!r} contains a NUL character")
+    return text.encode("utf-8")
+
+
 class Model(_Handle):
     """A trainable SSM (see the module docstring for kinds and layouts).
 
@@ -184,6 +192,18 @@ class Model(_Handle):
         if v.size != self.parameter_count:
             raise SSMSizeError(f"the model has {self.parameter_count} parameters, got {v.size}")
         _check(_b.lib.ssm_model_set_parameters(self.handle, v.size, v))
+
+    def save(self, path, optimizer: "Optimizer | None" = None) -> None:
+        """Saves the parameters (and the optimizer's step and moments) as a safetensors file,
+        readable by ``safetensors.numpy.load_file`` and numpy. Written atomically."""
+        _check(_b.lib.ssm_checkpoint_save(self.handle, None if optimizer is None else optimizer.handle,
+                                          _path_bytes(path)))
+
+    def load(self, path, optimizer: "Optimizer | None" = None) -> None:
+        """Loads a checkpoint of a model of the same kind and configuration (and the optimizer's
+        state, same rule). A corrupted or mismatched file raises before anything changes."""
+        _check(_b.lib.ssm_checkpoint_load(self.handle, None if optimizer is None else optimizer.handle,
+                                          _path_bytes(path)))
 
     # --- layouts: Python (batch first, features last) ↔ the library (channel-first) ---
 

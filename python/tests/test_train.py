@@ -133,3 +133,56 @@ def test_dense_model_trains_its_readout():
     means = h.epoch_means(h.metrics)
     assert means[0] > 0.3 and means[-1] < 1e-3, means[[0, -1]]
     assert np.allclose(model(u), y, atol=0.1 * np.abs(y).max())
+
+
+def test_checkpoints_round_trip_resume_and_reject_bad_files(tmp_path):
+    rng = np.random.default_rng(5)
+    u = rng.standard_normal((64, 20, 2))
+    y = rng.standard_normal((64, 20, 2))
+    model = deep_model()
+    opt = train.Optimizer(model, "adamw", lr=1e-2)
+    train.fit(model, opt, u, targets=y, epochs=2, batch_size=16, progress=False)
+    path = tmp_path / "ckpt.safetensors"
+    model.save(path, optimizer=opt)
+    # Readable by numpy alone (8-byte header length, JSON header, little-endian data).
+    import json
+    raw = path.read_bytes()
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    assert header["__metadata__"]["ssmkit.model_kind"] == "deep_ssm_model"
+    blocks = [k for k in header if k.startswith("parameters.")]
+    total = sum(int(np.prod(header[k]["shape"])) for k in blocks)
+    assert total == model.parameter_count
+    # Resuming from the checkpoint continues exactly like the original.
+    twin, twin_opt = deep_model(), None
+    twin_opt = train.Optimizer(twin, "adamw", lr=1e-2)
+    twin.load(path, optimizer=twin_opt)
+    assert np.array_equal(twin.parameters, model.parameters) and twin_opt.steps == opt.steps
+    h1 = train.fit(model, opt, u, targets=y, epochs=1, batch_size=16, seed=9, progress=False)
+    h2 = train.fit(twin, twin_opt, u, targets=y, epochs=1, batch_size=16, seed=9, progress=False)
+    assert np.array_equal(h1.losses, h2.losses) and np.array_equal(model.parameters, twin.parameters)
+    # The safetensors package reads it too, when installed.
+    try:
+        from safetensors.numpy import load_file
+    except ImportError:
+        load_file = None
+    if load_file is not None:
+        tensors = load_file(str(path))
+        assert tensors["optimizer.step"].item() == opt.steps - 4
+    # Mismatches and damaged files: clear errors, the model unchanged.
+    before = twin.parameters
+    other = diagonal_model()
+    with pytest.raises(ssmkit.SSMValueError, match="deep_ssm_model"):
+        other.load(path)
+    for cut in (0, 7, 8 + n // 2, len(raw) - 3):
+        damaged = tmp_path / f"cut{cut}.safetensors"
+        damaged.write_bytes(raw[:cut])
+        with pytest.raises(ssmkit.SSMError):
+            twin.load(damaged)
+    garbage = tmp_path / "garbage.safetensors"
+    garbage.write_bytes((10**12).to_bytes(8, "little") + b"{}")
+    with pytest.raises(ssmkit.SSMError):
+        twin.load(garbage)
+    with pytest.raises(ssmkit.SSMIOError):
+        twin.load(tmp_path / "missing.safetensors")
+    assert np.array_equal(twin.parameters, before)

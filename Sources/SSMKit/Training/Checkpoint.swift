@@ -245,7 +245,7 @@ extension DiagonalSSMLayer {
     }
 
     /// How the layer is parameterized, as checkpoint configuration strings.
-    var checkpointConfiguration: [String: String] {
+    public var checkpointConfiguration: [String: String] {
         let realPartName: String
         switch realPart {
         case .direct(let clamp): realPartName = clamp ? "direct_clamped" : "direct"
