@@ -107,6 +107,8 @@ public struct DeepSSMModel: Sendable {
         let input: [Double]
         /// Per block: its input x, the SSM's cache and output s, and (layer norm) x̂ and 1/σ per step.
         var blockInputs: [[Double]] = [], ssmCaches: [DiagonalSSMLayer.Cache] = [], ssmOutputs: [[Double]] = []
+        /// Per block: GELU(s) and its derivative Φ(s) + s·φ(s), evaluated once in the forward pass.
+        var activations: [[Double]] = [], activationSlopes: [[Double]] = []
         var normalized: [[Double]] = [], inverseDeviations: [[Double]] = []
         var last: [Double] = []
     }
@@ -123,16 +125,21 @@ public struct DeepSSMModel: Sendable {
             cache.blockInputs.append(x)
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
             cache.ssmCaches.append(ssmCache); cache.ssmOutputs.append(s)
-            var z = affine(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k), x: s.map(gelu))
+            var activation = [Double](repeating: 0, count: s.count), slope = activation
+            for i in s.indices { (activation[i], slope[i]) = geluAndSlope(s[i]) }
+            cache.activations.append(activation); cache.activationSlopes.append(slope)
+            var z = affine(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k), x: activation)
             for i in z.indices { z[i] += x[i] }
             if layerNorm {
                 let (xHat, inverse) = normalize(batch: batch, L: L, z)
                 cache.normalized.append(xHat); cache.inverseDeviations.append(inverse)
                 x = xHat
-                for b in 0..<batch { for h in 0..<H { for l in 0..<L {
-                    let i = (b * H + h) * L + l
-                    x[i] = dense[blockGamma(k) + h] * xHat[i] + dense[blockBeta(k) + h]
-                } } }
+                for b in 0..<batch {
+                    for h in 0..<H {
+                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h], beta = dense[blockBeta(k) + h]
+                        for l in 0..<L { x[row + l] = gamma * xHat[row + l] + beta }
+                    }
+                }
             } else {
                 x = z
             }
@@ -163,19 +170,19 @@ public struct DeepSSMModel: Sendable {
     }
 
     /// x̂ = (z − μ)/√(σ² + ε) over the channels at each (b, l), and 1/√(σ² + ε) per (b, l).
+    /// Loops run along l (contiguous) with the channel outside, so they vectorize.
     private func normalize(batch: Int, L: Int, _ z: [Double]) -> ([Double], [Double]) {
         var xHat = z, inverse = [Double](repeating: 0, count: batch * L)
+        var mean = [Double](repeating: 0, count: L), variance = mean
         for b in 0..<batch {
-            for l in 0..<L {
-                var mean = 0.0
-                for h in 0..<H { mean += z[(b * H + h) * L + l] }
-                mean /= Double(H)
-                var variance = 0.0
-                for h in 0..<H { let d = z[(b * H + h) * L + l] - mean; variance += d * d }
-                variance /= Double(H)
-                let r = 1 / (variance + Self.layerNormEpsilon).squareRoot()
-                inverse[b * L + l] = r
-                for h in 0..<H { xHat[(b * H + h) * L + l] = (z[(b * H + h) * L + l] - mean) * r }
+            for l in 0..<L { mean[l] = 0; variance[l] = 0 }
+            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { mean[l] += z[row + l] } }
+            for l in 0..<L { mean[l] /= Double(H) }
+            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { let d = z[row + l] - mean[l]; variance[l] += d * d } }
+            for l in 0..<L { inverse[b * L + l] = 1 / (variance[l] / Double(H) + Self.layerNormEpsilon).squareRoot() }
+            for h in 0..<H {
+                let row = (b * H + h) * L
+                for l in 0..<L { xHat[row + l] = (z[row + l] - mean[l]) * inverse[b * L + l] }
             }
         }
         return (xHat, inverse)
@@ -212,29 +219,32 @@ public struct DeepSSMModel: Sendable {
             if layerNorm {
                 let xHat = cache.normalized[k], inverse = cache.inverseDeviations[k]
                 gz = [Double](repeating: 0, count: gx.count)
+                var mean1 = [Double](repeating: 0, count: L), mean2 = mean1
                 for b in 0..<batch {
-                    for l in 0..<L {
-                        var mean1 = 0.0, mean2 = 0.0
-                        for h in 0..<H {
-                            let i = (b * H + h) * L + l
-                            gDense[blockGamma(k) + h] += gx[i] * xHat[i]
-                            gDense[blockBeta(k) + h] += gx[i]
-                            let g = gx[i] * dense[blockGamma(k) + h]
-                            mean1 += g; mean2 += g * xHat[i]
+                    for l in 0..<L { mean1[l] = 0; mean2[l] = 0 }
+                    for h in 0..<H {
+                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h]
+                        var gGamma = 0.0, gBeta = 0.0
+                        for l in 0..<L {
+                            let g = gx[row + l]
+                            gGamma += g * xHat[row + l]; gBeta += g
+                            mean1[l] += g * gamma; mean2[l] += g * gamma * xHat[row + l]
                         }
-                        mean1 /= Double(H); mean2 /= Double(H)
-                        for h in 0..<H {
-                            let i = (b * H + h) * L + l
-                            gz[i] = inverse[b * L + l] * (gx[i] * dense[blockGamma(k) + h] - mean1 - xHat[i] * mean2)
+                        gDense[blockGamma(k) + h] += gGamma; gDense[blockBeta(k) + h] += gBeta
+                    }
+                    for h in 0..<H {
+                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h]
+                        for l in 0..<L {
+                            gz[row + l] = inverse[b * L + l] * (gx[row + l] * gamma - mean1[l] / Double(H) - xHat[row + l] * mean2[l] / Double(H))
                         }
                     }
                 }
             }
             // z = x + W·GELU(s) + b, s = SSM(x).
-            let s = cache.ssmOutputs[k]
             var ga = affineBackward(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k),
-                                    x: s.map(gelu), gy: gz, into: &gDense)
-            for i in ga.indices { ga[i] *= geluDerivative(s[i]) }
+                                    x: cache.activations[k], gy: gz, into: &gDense)
+            let slope = cache.activationSlopes[k]
+            for i in ga.indices { ga[i] *= slope[i] }
             let (gLayer, gInput) = try ssm[k].backward(cache.ssmCaches[k], gy: ga, inputGradient: true)
             gSSM[k] = gLayer
             gx = gz
@@ -280,12 +290,11 @@ public struct DeepSSMModel: Sendable {
     }
 }
 
-/// GELU(x) = x·Φ(x), exact (PyTorch's default), Φ(x) = erfc(−x/√2)/2.
+/// GELU(x) = x·Φ(x), exact (PyTorch's default), and its derivative Φ(x) + x·φ(x), with
+/// Φ(x) = erfc(−x/√2)/2 and φ the standard normal density: one erfc and one exp.
 @inline(__always)
-func gelu(_ x: Double) -> Double { 0.5 * x * Double.erfc(-x / 2.0.squareRoot()) }
-
-/// GELU'(x) = Φ(x) + x·φ(x).
-@inline(__always)
-func geluDerivative(_ x: Double) -> Double {
-    0.5 * Double.erfc(-x / 2.0.squareRoot()) + x * Double.exp(-0.5 * x * x) / (2 * Double.pi).squareRoot()
+func geluAndSlope(_ x: Double) -> (Double, Double) {
+    let cdf = 0.5 * Double.erfc(-x * 0.70710678118654752440)
+    let density = Double.exp(-0.5 * x * x) * 0.39894228040143267794
+    return (x * cdf, cdf + x * density)
 }
