@@ -737,6 +737,63 @@ int32_t ssm_checkpoint_save(const ssm_model_t *model, const ssm_optimizer_t *opt
  *  non-finite values), SSM_ERR_UNSUPPORTED (an unknown dtype or a newer format), SSM_ERR_MEMORY. */
 int32_t ssm_checkpoint_load(ssm_model_t *model, ssm_optimizer_t *optimizer, const char *path);
 
+/* Tasks and data. Every draw comes from the seeded generator (xoshiro256**), in the documented
+ * order, so the same seed gives the same arrays from Swift, C and Python. Arrays are row-major. */
+
+/** Stationary zero-mean unit-variance input processes with autocorrelation ρ(k):
+ *  WHITE ρ = δ_k; AR1 x_t = φ x_(t−1) + √(1 − φ²) ε_t, ρ = φ^|k| (parameter φ, |φ| < 1, stationary
+ *  start); POWER_LAW ρ = (1 + |k|)^(−α) (parameter α > 0; exact, by circulant embedding);
+ *  CONSTANT one N(0, 1) value held over the sequence, ρ = 1. */
+typedef enum {
+    SSM_INPUT_WHITE = 0,
+    SSM_INPUT_AR1 = 1,
+    SSM_INPUT_POWER_LAW = 2,
+    SSM_INPUT_CONSTANT = 3
+} ssm_input_process_t;
+
+/** `count` sequences of length L of `process` (parameter: φ or α; ignored otherwise) into x
+ *  (count×L). Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (unknown process, |φ| ≥ 1, α ≤ 0),
+ *  SSM_ERR_MEMORY. */
+int32_t ssm_input_generate(int32_t process, double parameter, int64_t count, int64_t L, uint64_t seed, double *x);
+
+/** The theoretical autocorrelation ρ(0) … ρ(lags − 1) of `process` into rho.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE. */
+int32_t ssm_input_autocorrelation(int32_t process, double parameter, int64_t lags, double *rho);
+
+/** Memory kernels ρ_T(s) of target linear functionals y_t = Σ_(s≤t) ρ_T(t − s) x_s: EXPONENTIAL
+ *  e^(−s/τ) (parameter τ > 0), POWER_LAW (1 + s)^(−β) (β > 0), DELAY y_t = x_(t−d) (d, a whole
+ *  number ≥ 0). */
+typedef enum {
+    SSM_MEMORY_EXPONENTIAL = 0,
+    SSM_MEMORY_POWER_LAW = 1,
+    SSM_MEMORY_DELAY = 2
+} ssm_memory_kernel_t;
+
+/** ρ_T(0) … ρ_T(L − 1) into weights, divided by √(Σ ρ_T²) when normalized != 0 (then white
+ *  unit-variance input gives Var(y_(L−1)) = 1). Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE. */
+int32_t ssm_memory_weights(int32_t kernel, double parameter, int32_t normalized, int64_t L, double *weights);
+
+/** The targets y (count×L) of inputs x (count×L): y_t = Σ_(s≤t) w(t − s) x_s with the weights of
+ *  ssm_memory_weights (a delay is an exact shift; the others use the FFT causal convolution).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite x and the weights' errors). */
+int32_t ssm_memory_target(int32_t kernel, double parameter, int32_t normalized, int64_t count, int64_t L,
+                          const double *x, double *y);
+
+/** Delayed recall of real values: item i (N(0, 1)) of a pattern of `length` M is shown at step i
+ *  and must be reproduced at step delay + i (M ≤ delay, delay + M ≤ L). inputs count×L×2 (channel 0
+ *  the value at steps 0…M−1, channel 1 the cue: 1 at the recall steps); targets count×L (the values
+ *  at the recall steps, 0 elsewhere); mask count×L (1 at the recall steps) — any of the three may be
+ *  NULL. Errors: SSM_ERR_NULL (all NULL), SSM_ERR_SIZE, SSM_ERR_VALUE. */
+int32_t ssm_delayed_recall(int64_t count, int64_t L, int64_t length, int64_t delay, uint64_t seed, double *inputs,
+                           double *targets, double *mask);
+
+/** Which of K frequencies a noisy sinusoid has: x_t = A sin(ω_k t + θ) + σ ε_t with ω_k = 2π(first +
+ *  k·spacing)/L, k uniform, θ ~ U[0, 2π), A ~ U[1 − jitter, 1 + jitter], σ = √(1/(2·snr)).
+ *  inputs count×L, labels count (0…K−1). Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (K < 2,
+ *  jitter outside [0, 1), snr ≤ 0, repeated frequencies). */
+int32_t ssm_sinusoid_task(int64_t count, int64_t L, int64_t classes, int64_t first, int64_t spacing, double jitter,
+                          double snr, uint64_t seed, double *inputs, int64_t *labels);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -323,6 +323,24 @@ int main(void) {
         ssm_trainer_free(NULL);
     }
 
+    /* Tasks and data: AR(1) inputs, their ρ, an exponential-memory target, delayed recall, sinusoids. */
+    {
+        enum { TC = 4, TL = 16 };
+        double x[TC * TL], rho[4], w[TL], yt[TC * TL], ri[2 * 2 * TL], rt[2 * TL], rm[2 * TL], sx[3 * TL];
+        int64_t sl[3];
+        CHECK_OK(ssm_input_generate(SSM_INPUT_AR1, 0.5, TC, TL, 1, x));
+        CHECK_OK(ssm_input_autocorrelation(SSM_INPUT_AR1, 0.5, 4, rho));
+        CHECK(rho[0] == 1 && rho[1] == 0.5 && rho[3] == 0.125, "AR(1) autocorrelation");
+        CHECK_OK(ssm_memory_weights(SSM_MEMORY_DELAY, 2, 0, TL, w));
+        CHECK(w[2] == 1 && w[1] == 0, "delay weights");
+        CHECK_OK(ssm_memory_target(SSM_MEMORY_DELAY, 2, 0, TC, TL, x, yt));
+        CHECK(yt[5] == x[3] && yt[0] == 0, "delay target");
+        CHECK_OK(ssm_delayed_recall(2, TL, 2, 5, 3, ri, rt, rm));
+        CHECK(rt[5] == ri[0] && rm[5] == 1 && rm[4] == 0, "delayed recall");
+        CHECK_OK(ssm_sinusoid_task(3, TL, 2, 2, 2, 0.1, 10, 4, sx, sl));
+        CHECK(sl[0] >= 0 && sl[0] < 2, "sinusoid labels");
+    }
+
     if (failures == 0) printf("api_tour: all checks passed\n");
     return failures == 0 ? 0 : 1;
 }

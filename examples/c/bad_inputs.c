@@ -235,6 +235,18 @@ int main(void) {
         expect(ssm_model_create_dense(2, 1, 1, NULL, NULL, NULL, NULL, 0, &m), SSM_ERR_NULL, "Ad", "dense NULL Ad");
     }
 
+    /* Tasks: unknown process, |φ| ≥ 1, fractional delay, recall window too long, NULL outputs. */
+    {
+        double tx[8], ty[8];
+        int64_t tl[2];
+        expect(ssm_input_generate(9, 0, 1, 8, 0, tx), SSM_ERR_VALUE, "process", "unknown process");
+        expect(ssm_input_generate(SSM_INPUT_AR1, 1.0, 1, 8, 0, tx), SSM_ERR_VALUE, "φ", "AR(1) φ = 1");
+        expect(ssm_memory_target(SSM_MEMORY_DELAY, 1.5, 0, 1, 8, tx, ty), SSM_ERR_VALUE, "whole number", "fractional delay");
+        expect(ssm_delayed_recall(1, 8, 3, 6, 0, tx, NULL, NULL), SSM_ERR_SIZE, "fit", "recall window too long");
+        expect(ssm_delayed_recall(1, 8, 1, 2, 0, NULL, NULL, NULL), SSM_ERR_NULL, "NULL", "recall all NULL");
+        expect(ssm_sinusoid_task(2, 4, 1, 1, 1, 0.1, 1, 0, tx, tl), SSM_ERR_VALUE, "2 frequencies", "one class");
+    }
+
     /* float32 twins: the same checks, and float32 overflow reported. */
     float fk[4], fu[3] = {1, 2, NAN}, f32y[3], fdt[3] = {0.1f, 0.1f, 0.1f}, fbig[3] = {3e38f, 3e38f, 3e38f};
     ssm_complex_t grow = {0.5, 0}, one = {1, 0}, ten = {10, 0};

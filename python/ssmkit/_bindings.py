@@ -63,6 +63,8 @@ SSM_LOSS_MSE, SSM_LOSS_CROSS_ENTROPY = 0, 1
 SSM_PATH_CONVOLUTION, SSM_PATH_SCAN = 0, 1
 SSM_OPT_SGD, SSM_OPT_ADAM, SSM_OPT_ADAMW = range(3)
 SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
+SSM_INPUT_WHITE, SSM_INPUT_AR1, SSM_INPUT_POWER_LAW, SSM_INPUT_CONSTANT = range(4)
+SSM_MEMORY_EXPONENTIAL, SSM_MEMORY_POWER_LAW, SSM_MEMORY_DELAY = range(3)
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -355,6 +357,8 @@ _declare("ssm_discretize_diag", c_int32,
 model_p = optimizer_p = trainer_p = ctypes.c_void_p
 #: const int64_t * (labels)
 i64_in = _nullable(np.int64, _IN)
+#: int64_t * (labels out)
+i64_out = _nullable(np.int64, _OUT)
 
 # int32_t ssm_model_options_default(ssm_model_options_t *options);
 _declare("ssm_model_options_default", c_int32, [POINTER(ssm_model_options_t)])
@@ -417,6 +421,27 @@ _declare("ssm_trainer_message", c_char_p, [trainer_p])
 _declare("ssm_checkpoint_save", c_int32, [model_p, optimizer_p, c_char_p])
 # int32_t ssm_checkpoint_load(ssm_model_t *model, ssm_optimizer_t *optimizer, const char *path);
 _declare("ssm_checkpoint_load", c_int32, [model_p, optimizer_p, c_char_p])
+
+
+# --- Tasks and data ---
+
+# int32_t ssm_input_generate(int32_t process, double parameter, int64_t count, int64_t L, uint64_t seed, double *x);
+_declare("ssm_input_generate", c_int32, [c_int32, c_double, c_int64, c_int64, ctypes.c_uint64, f64_out])
+# int32_t ssm_input_autocorrelation(int32_t process, double parameter, int64_t lags, double *rho);
+_declare("ssm_input_autocorrelation", c_int32, [c_int32, c_double, c_int64, f64_out])
+# int32_t ssm_memory_weights(int32_t kernel, double parameter, int32_t normalized, int64_t L, double *weights);
+_declare("ssm_memory_weights", c_int32, [c_int32, c_double, c_int32, c_int64, f64_out])
+# int32_t ssm_memory_target(int32_t kernel, double parameter, int32_t normalized, int64_t count, int64_t L,
+#                           const double *x, double *y);
+_declare("ssm_memory_target", c_int32, [c_int32, c_double, c_int32, c_int64, c_int64, f64_in, f64_out])
+# int32_t ssm_delayed_recall(int64_t count, int64_t L, int64_t length, int64_t delay, uint64_t seed, double *inputs,
+#                            double *targets, double *mask);
+_declare("ssm_delayed_recall", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, ctypes.c_uint64, f64_out, f64_out, f64_out])
+# int32_t ssm_sinusoid_task(int64_t count, int64_t L, int64_t classes, int64_t first, int64_t spacing, double jitter,
+#                           double snr, uint64_t seed, double *inputs, int64_t *labels);
+_declare("ssm_sinusoid_task", c_int32,
+         [c_int64, c_int64, c_int64, c_int64, c_int64, c_double, c_double, ctypes.c_uint64, f64_out, i64_out])
 
 
 def last_error() -> str:

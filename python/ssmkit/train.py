@@ -31,7 +31,8 @@ from . import _bindings as _b
 from ._errors import SSMSizeError, SSMValueError, _check
 from ._validate import as_array, as_size, choice, empty
 
-__all__ = ["Model", "Optimizer", "History", "fit", "plot_history"]
+__all__ = ["Model", "Optimizer", "Trainer", "History", "fit", "plot_history", "input_process", "autocorrelation",
+           "memory_weights", "memory_target", "delayed_recall", "sinusoid_task"]
 
 _KINDS = {"diagonal": _b.SSM_MODEL_DIAGONAL, "deep": _b.SSM_MODEL_DEEP}
 _REAL = {"direct": _b.SSM_REAL_DIRECT, "clamped": _b.SSM_REAL_DIRECT_CLAMPED, "neg_exp": _b.SSM_REAL_NEG_EXP,
@@ -469,3 +470,89 @@ def plot_history(history: History, ax=None, log: bool = True):
     ax.set_ylabel("loss")
     ax.legend()
     return ax
+
+
+# --- Tasks and data (seeded: the same arrays from Swift, C and Python) ---
+
+_PROCESSES = {"white": _b.SSM_INPUT_WHITE, "ar1": _b.SSM_INPUT_AR1, "power_law": _b.SSM_INPUT_POWER_LAW,
+              "constant": _b.SSM_INPUT_CONSTANT}
+_MEMORIES = {"exponential": _b.SSM_MEMORY_EXPONENTIAL, "power_law": _b.SSM_MEMORY_POWER_LAW, "delay": _b.SSM_MEMORY_DELAY}
+
+
+def _parameter(kind: str, parameter, needs: dict) -> float:
+    if kind in needs:
+        if parameter is None:
+            raise SSMValueError(f"{kind} needs its parameter ({needs[kind]})")
+        return float(parameter)
+    return 0.0
+
+
+def input_process(kind: str, count: int, L: int, parameter=None, seed: int = 0) -> np.ndarray:
+    """``count`` sequences of length L, shape (count, L), zero mean and unit variance, with
+    autocorrelation ρ(k): "white" (δ_k), "ar1" (φ^|k|, parameter φ), "power_law" ((1 + k)^(−α),
+    parameter α, exact by circulant embedding), "constant" (1)."""
+    code = choice(kind, "kind", _PROCESSES)
+    p = _parameter(kind.lower(), parameter, {"ar1": "φ, |φ| < 1", "power_law": "α > 0"})
+    count, L = as_size(count, "count"), as_size(L, "L")
+    x = empty((count, L), np.float64, "x")
+    _check(_b.lib.ssm_input_generate(code, p, count, L, int(seed) % 2**64, x))
+    return x
+
+
+def autocorrelation(kind: str, lags: int, parameter=None) -> np.ndarray:
+    """The theoretical ρ(0), …, ρ(lags − 1) of :func:`input_process`'s ``kind``."""
+    code = choice(kind, "kind", _PROCESSES)
+    p = _parameter(kind.lower(), parameter, {"ar1": "φ, |φ| < 1", "power_law": "α > 0"})
+    lags = as_size(lags, "lags")
+    rho = empty((lags,), np.float64, "rho")
+    _check(_b.lib.ssm_input_autocorrelation(code, p, lags, rho))
+    return rho
+
+
+def memory_weights(kind: str, parameter, L: int, normalized: bool = True) -> np.ndarray:
+    """ρ_T(0), …, ρ_T(L − 1) of a target memory: "exponential" e^(−s/τ) (parameter τ), "power_law"
+    (1 + s)^(−β) (β), "delay" δ_(s,d) (d); ``normalized``: Σ ρ_T² = 1."""
+    code = choice(kind, "kind", _MEMORIES)
+    L = as_size(L, "L")
+    w = empty((L,), np.float64, "weights")
+    _check(_b.lib.ssm_memory_weights(code, float(parameter), 1 if normalized else 0, L, w))
+    return w
+
+
+def memory_target(x, kind: str, parameter, normalized: bool = True) -> np.ndarray:
+    """The targets y_t = Σ_(s≤t) ρ_T(t − s) x_s of inputs ``x`` (..., L) for :func:`memory_weights`."""
+    xx = as_array(x, "x")
+    if xx.ndim < 1 or xx.shape[-1] < 1:
+        raise SSMSizeError(f"x must have shape (..., L), got {xx.shape}")
+    code = choice(kind, "kind", _MEMORIES)
+    L = xx.shape[-1]
+    count = xx.size // L
+    y = empty(xx.shape, np.float64, "y")
+    if count:
+        _check(_b.lib.ssm_memory_target(code, float(parameter), 1 if normalized else 0, count, L, xx, y))
+    return y
+
+
+def delayed_recall(count: int, L: int, length: int, delay: int, seed: int = 0):
+    """Delayed recall of real values: item i (N(0, 1)) of a pattern of ``length`` M shown at step i
+    must be reproduced at step delay + i. Returns ``(inputs, targets, mask)`` shaped (count, L, 2)
+    (value, cue), (count, L, 1) and (count, L, 1) — the layouts of a deep model with inputs=2,
+    outputs=1, and ``mask`` selects the recall steps for the loss."""
+    count, L = as_size(count, "count"), as_size(L, "L")
+    length, delay = as_size(length, "length"), as_size(delay, "delay", minimum=0)
+    inputs = empty((count, L, 2), np.float64, "inputs")
+    targets, mask = empty((count, L, 1), np.float64, "targets"), empty((count, L, 1), np.float64, "mask")
+    _check(_b.lib.ssm_delayed_recall(count, L, length, delay, int(seed) % 2**64, inputs, targets, mask))
+    return inputs, targets, mask
+
+
+def sinusoid_task(count: int, L: int = 256, classes: int = 8, first: int = 8, spacing: int = 8, jitter: float = 0.1,
+                  snr: float = 1.0, seed: int = 0):
+    """Which of ``classes`` frequencies 2π(first + k·spacing)/L a noisy sinusoid has. Returns
+    ``(inputs, labels)`` shaped (count, L, 1) and (count,)."""
+    count, L, classes = as_size(count, "count"), as_size(L, "L"), as_size(classes, "classes")
+    inputs = empty((count, L, 1), np.float64, "inputs")
+    labels = empty((count,), np.int64, "labels")
+    _check(_b.lib.ssm_sinusoid_task(count, L, classes, as_size(first, "first", minimum=0), as_size(spacing, "spacing"),
+                                    float(jitter), float(snr), int(seed) % 2**64, inputs, labels))
+    return inputs, labels
