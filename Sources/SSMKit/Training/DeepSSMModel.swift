@@ -126,7 +126,16 @@ public struct DeepSSMModel: Sendable {
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
             cache.ssmCaches.append(ssmCache); cache.ssmOutputs.append(s)
             var activation = [Double](repeating: 0, count: s.count), slope = activation
-            for i in s.indices { (activation[i], slope[i]) = geluAndSlope(s[i]) }
+            activation.withUnsafeMutableBufferPointer { ap in
+                slope.withUnsafeMutableBufferPointer { sp in
+                    s.withUnsafeBufferPointer { sv in
+                        let a = ap.baseAddress!, g = sp.baseAddress!, v = sv.baseAddress!
+                        parallelFor(batch) { range in
+                            for i in (range.lowerBound * H * L)..<(range.upperBound * H * L) { (a[i], g[i]) = geluAndSlope(v[i]) }
+                        }
+                    }
+                }
+            }
             cache.activations.append(activation); cache.activationSlopes.append(slope)
             var z = affine(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k), x: activation)
             for i in z.indices { z[i] += x[i] }
@@ -158,10 +167,13 @@ public struct DeepSSMModel: Sendable {
         dense.withUnsafeBufferPointer { d in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    for b in 0..<batch {
-                        Double.matrixProduct(transposeA: false, transposeB: false, rows, L, columns, alpha: 1,
-                                             d.baseAddress! + weight, columns, xp.baseAddress! + b * columns * L, L,
-                                             beta: 1, yp.baseAddress! + b * rows * L, L)
+                    let out = yp.baseAddress!
+                    parallelFor(batch) { range in
+                        for b in range {
+                            Double.matrixProduct(transposeA: false, transposeB: false, rows, L, columns, alpha: 1,
+                                                 d.baseAddress! + weight, columns, xp.baseAddress! + b * columns * L, L,
+                                                 beta: 1, out + b * rows * L, L)
+                        }
                     }
                 }
             }
@@ -271,15 +283,32 @@ public struct DeepSSMModel: Sendable {
                 gy.withUnsafeBufferPointer { gp in
                     gDense.withUnsafeMutableBufferPointer { gd in
                         gx.withUnsafeMutableBufferPointer { gxp in
-                            for b in 0..<batch {
-                                Double.matrixProduct(transposeA: false, transposeB: true, rows, columns, L, alpha: 1,
-                                                     gp.baseAddress! + b * rows * L, L, xp.baseAddress! + b * columns * L, L,
-                                                     beta: 1, gd.baseAddress! + weight, columns)
-                                if inputGradient {
-                                    Double.matrixProduct(transposeA: true, transposeB: false, columns, L, rows, alpha: 1,
-                                                         d.baseAddress! + weight, columns, gp.baseAddress! + b * rows * L, L,
-                                                         beta: 0, gxp.baseAddress! + b * columns * L, L)
+                            // ∂W as one product over all batch elements: GY (rows × b·L) against X, both
+                            // read batch by batch through a transposed view is not contiguous, so each
+                            // thread sums its own batch range into a private ∂W, added afterwards.
+                            let slots = min(threadCount, batch)
+                            var partial = [Double](repeating: 0, count: slots * rows * columns)
+                            let gxOut = gxp.baseAddress
+                            partial.withUnsafeMutableBufferPointer { pp in
+                                let pBase = pp.baseAddress!
+                                let chunk = (batch + slots - 1) / slots
+                                parallelFor(slots) { threads in
+                                    for t in threads {
+                                        for b in (t * chunk)..<min(batch, (t + 1) * chunk) {
+                                            Double.matrixProduct(transposeA: false, transposeB: true, rows, columns, L, alpha: 1,
+                                                                 gp.baseAddress! + b * rows * L, L, xp.baseAddress! + b * columns * L, L,
+                                                                 beta: 1, pBase + t * rows * columns, columns)
+                                            if inputGradient {
+                                                Double.matrixProduct(transposeA: true, transposeB: false, columns, L, rows, alpha: 1,
+                                                                     d.baseAddress! + weight, columns, gp.baseAddress! + b * rows * L, L,
+                                                                     beta: 0, gxOut! + b * columns * L, L)
+                                            }
+                                        }
+                                    }
                                 }
+                            }
+                            for t in 0..<slots {
+                                for i in 0..<(rows * columns) { gd[weight + i] += partial[t * rows * columns + i] }
                             }
                         }
                     }
