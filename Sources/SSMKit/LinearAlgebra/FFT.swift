@@ -161,8 +161,7 @@ final class RealFFTPlan: Sendable {
     let n: Int
     let complex: FFTPlan
     /// Even n: e^(−2πik/n) for k = 0…n/2, interleaved; and rounded to Float.
-    let twiddles: [Double]
-    let twiddles32: [Float]
+    let twiddles: TwiddleTables
 
     init(n: Int) {
         self.n = n
@@ -170,12 +169,10 @@ final class RealFFTPlan: Sendable {
             complex = FFTPlan.shared(n / 2, largest: 4)   // radix ≤ 4: rows run in SIMD2 lanes
             var w = [Double](repeating: 0, count: 2 * (n / 2 + 1))
             for k in 0...(n / 2) { let (c, s) = unitRoot(-k, n); w[2 * k] = c; w[2 * k + 1] = s }
-            twiddles = w
-            twiddles32 = w.map { Float($0) }
+            twiddles = TwiddleTables(w)
         } else {
             complex = FFTPlan.shared(n)
-            twiddles = []
-            twiddles32 = []
+            twiddles = TwiddleTables([])
         }
     }
 
@@ -195,7 +192,7 @@ final class RealFFTPlan: Sendable {
     @inline(__always)
     private func untangle<Out: FFTSink>(_ z: UnsafePointer<Out.V>, _ x: Out) {
         let h = n / 2
-        withTable(Out.V.Real.self) { w in
+        twiddles.with(Out.V.self) { w in
             // X_0 = Re Z_0 + Im Z_0 and X_h = Re Z_0 − Im Z_0, both real.
             let z0r = z[0], z0i = z[1]
             x.store(0, z0r + z0i, .zero); x.store(2 * h, z0r - z0i, .zero)
@@ -221,7 +218,7 @@ final class RealFFTPlan: Sendable {
     private func tangle<In: FFTSource>(_ x: In, _ z: UnsafeMutablePointer<In.V>, scale: In.V.Real) {
         let h = n / 2
         let half = 0.5 * scale
-        withTable(In.V.Real.self) { w in
+        twiddles.with(In.V.self) { w in
             let x0 = x.load(0).0, xh = x.load(2 * h).0
             z[0] = (x0 + xh) * half; z[1] = (x0 - xh) * half
             var k = 1
@@ -231,22 +228,13 @@ final class RealFFTPlan: Sendable {
                 let ci = -xji                                               // Im conj(X_(h−k))
                 let er = (xr + cr) * half, ei = (xi + ci) * half
                 let dr = (xr - cr) * half, di = (xi - ci) * half
-                let wr = w[2 * k], wi = -w[2 * k + 1]
+                let wr = w[2 * k], wi = In.V.negate(w[2 * k + 1])
                 let or = dr * wr - di * wi, oi = di * wr + dr * wi
                 z[2 * k] = er - oi; z[2 * k + 1] = ei + or
                 if j != k { z[2 * j] = er + oi; z[2 * j + 1] = or - ei }
                 k += 1
             }
         }
-    }
-
-    /// `body` with the twiddle table in `R` (Double or Float).
-    @inline(__always)
-    private func withTable<R, T>(_: R.Type, _ body: (UnsafePointer<R>) -> T) -> T {
-        if R.self == Float.self {
-            return twiddles32.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: R.self)) }
-        }
-        return twiddles.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: R.self)) }
     }
 
     /// n reals at x → n/2 + 1 complex values (interleaved) at y.

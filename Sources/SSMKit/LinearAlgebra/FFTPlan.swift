@@ -40,9 +40,7 @@ final class FFTPlan: Sendable {
     /// The largest power-of-two radix, 4 or 8.
     let largest: Int
     /// The passes' twiddle tables, one after another: w_len^(p·k) = e^(−2πi pk/len), interleaved.
-    let twiddles: [Double]
-    /// The same table rounded to Float, for four float32 rows in SIMD4<Float> lanes.
-    let twiddles32: [Float]
+    let twiddles: TwiddleTables
     /// Other lengths: Bluestein's chirp c_j = e^(−πi j²/n) (interleaved), the direct plan of a
     /// length m ≥ 2n − 1 with factors 2, 3, 5 and 7 only, and the forward FFT of the conjugate
     /// chirp filter, divided by m.
@@ -57,7 +55,7 @@ final class FFTPlan: Sendable {
         if let radices = FFTPlan.radices(n, largest: largest) {
             var w: [Double] = []
             passes = FFTPlan.passes(n, radices, table: &w)
-            twiddles = w; twiddles32 = w.map { Float($0) }; chirp = []; inner = nil; filterSpectrum = []
+            twiddles = TwiddleTables(w); chirp = []; inner = nil; filterSpectrum = []
             return
         }
         let m = FFTPlan.fastLength(atLeast: 2 * n - 1)
@@ -84,7 +82,7 @@ final class FFTPlan: Sendable {
         }
         let scale = 1 / Double(m)
         for k in 0..<(2 * m) { spectrum[k] *= scale }
-        passes = []; twiddles = []; twiddles32 = []; chirp = c; inner = plan; filterSpectrum = spectrum
+        passes = []; twiddles = TwiddleTables([]); chirp = c; inner = plan; filterSpectrum = spectrum
     }
 
     /// The radices of a direct plan for n = 2^a 3^b 5^c 7^d (nil for other n; [] for n = 1): for
@@ -161,21 +159,21 @@ final class FFTPlan: Sendable {
     func transform<In: FFTSource, Out: FFTSink>(_ x: In, _ y: Out, inverse: Bool,
                                                 a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>)
     where In.V == Out.V {
-        withTable(In.V.Real.self) { w in
+        twiddles.with(In.V.self) { w in
             if inverse {
-                runPasses(x, y, w: w, inverse: true, a: a, b: b)
+                runPasses(x, y, w: w, FFTInverse.self, a: a, b: b)
             } else {
-                runPasses(x, y, w: w, inverse: false, a: a, b: b)
+                runPasses(x, y, w: w, FFTForward.self, a: a, b: b)
             }
         }
     }
 
     @inline(__always)
-    private func runPasses<In: FFTSource, Out: FFTSink>(_ x: In, _ y: Out, w: UnsafePointer<In.V.Real>, inverse: Bool,
-                                                        a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>)
-    where In.V == Out.V {
+    private func runPasses<In: FFTSource, Out: FFTSink, D: FFTDirection>(
+        _ x: In, _ y: Out, w: UnsafePointer<In.V.Twiddle>, _ direction: D.Type,
+        a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>) where In.V == Out.V {
         let count = passes.count
-        runPass(passes[0], x, LaneBuffer(a), w: w, inverse: inverse)
+        runPass(passes[0], x, LaneBuffer(a), w: w, direction)
         if count == 1 {
             // Through `a`, so that x and y may be the same rows.
             for i in stride(from: 0, to: 2 * n, by: 2) { y.store(i, a[i], a[i + 1]) }
@@ -183,29 +181,16 @@ final class FFTPlan: Sendable {
         }
         var (src, dst) = (a, b)
         for i in 1..<(count - 1) {
-            runPass(passes[i], LaneBuffer(src), LaneBuffer(dst), w: w, inverse: inverse)
+            runPass(passes[i], LaneBuffer(src), LaneBuffer(dst), w: w, direction)
             swap(&src, &dst)
         }
-        runPass(passes[count - 1], LaneBuffer(src), y, w: w, inverse: inverse)
+        runPass(passes[count - 1], LaneBuffer(src), y, w: w, direction)
     }
 
     /// Of the lane buffers `a` and `b` given to `transform`, one that can be its sink too: the last
     /// pass does not read it.
     func freeBuffer<V>(_ a: UnsafeMutablePointer<V>, _ b: UnsafeMutablePointer<V>) -> UnsafeMutablePointer<V> {
         passes.count % 2 == 1 && passes.count >= 3 ? a : b
-    }
-
-    /// `body` with the twiddle table in `R` (Double or Float).
-    @inline(__always)
-    func withTable<R, T>(_: R.Type, _ body: (UnsafePointer<R>) -> T) -> T {
-        if R.self == Float.self {
-            return twiddles32.withUnsafeBufferPointer { table in
-                body(UnsafeRawPointer(table.baseAddress ?? UnsafePointer(bitPattern: 8)!).assumingMemoryBound(to: R.self))
-            }
-        }
-        return twiddles.withUnsafeBufferPointer { table in
-            body(UnsafeRawPointer(table.baseAddress ?? UnsafePointer(bitPattern: 8)!).assumingMemoryBound(to: R.self))
-        }
     }
 
     /// The mixed-radix Stockham passes over lane buffers, natural order in and out. Each pass reads
@@ -223,12 +208,12 @@ final class FFTPlan: Sendable {
             scratch.update(from: x, count: 2 * n)
             src = scratch; other = scratch
         }
-        withTable(V.Real.self) { w in
+        twiddles.with(V.self) { w in
             for pass in passes {
                 if inverse {
-                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, inverse: true)
+                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, FFTInverse.self)
                 } else {
-                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, inverse: false)
+                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, FFTForward.self)
                 }
                 src = dst
                 swap(&dst, &other)

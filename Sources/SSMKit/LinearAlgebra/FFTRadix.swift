@@ -29,7 +29,7 @@ private let sqrtHalf = 0.7071067811865476
 
 /// (re, im)·(wr, wi).
 @inline(__always)
-private func multiply<V: FFTLane>(_ re: V, _ im: V, _ wr: V.Real, _ wi: V.Real) -> (V, V) {
+private func multiply<V: FFTLane>(_ re: V, _ im: V, _ wr: V.Twiddle, _ wi: V.Twiddle) -> (V, V) {
     (re * wr - im * wi, re * wi + im * wr)
 }
 
@@ -38,8 +38,8 @@ private func multiply<V: FFTLane>(_ re: V, _ im: V, _ wr: V.Real, _ wi: V.Real) 
 /// (wrapping): every offset is below 2n, which the plan's allocation bounds.
 @inline(__always)
 private func forEachButterfly<In: FFTSource, Out: FFTSink>(
-    _ pass: FFTPass, _ x: In, _ y: Out, _ w: UnsafePointer<In.V.Real>,
-    _ butterfly: (In, Out, UnsafePointer<In.V.Real>?) -> Void) where In.V == Out.V {
+    _ pass: FFTPass, _ x: In, _ y: Out, _ w: UnsafePointer<In.V.Twiddle>,
+    _ butterfly: (In, Out, UnsafePointer<In.V.Twiddle>?) -> Void) where In.V == Out.V {
     let (r, m, s) = (pass.radix, pass.m, pass.s)
     let table = w + pass.table, tableStep = 2 &* (r &- 1), outStep = 2 &* s &* r
     for q in 0..<s { butterfly(x.advanced(by: 2 &* q), y.advanced(by: 2 &* q), nil) }
@@ -57,23 +57,32 @@ private func forEachButterfly<In: FFTSource, Out: FFTSink>(
     }
 }
 
-/// Stores output k = (re, im) at offset `i` of `y`, times twiddle k (k ≥ 1) when there are twiddles.
+/// Stores output k = (re, im) at offset `i` of `y`, times twiddle k (k ≥ 1, conjugated for the
+/// inverse) when there are twiddles.
 @inline(__always)
 private func store<Out: FFTSink>(_ y: Out, _ i: Int, _ re: Out.V, _ im: Out.V,
-                                 _ t: UnsafePointer<Out.V.Real>?, _ k: Int, _ sign: Out.V.Real) {
+                                 _ t: UnsafePointer<Out.V.Twiddle>?, _ k: Int, _ inverse: Bool) {
     if let t {
-        let (a, b) = multiply(re, im, t[2 &* (k &- 1)], sign * t[2 &* (k &- 1) &+ 1])
+        let wi = t[2 &* (k &- 1) &+ 1]
+        let (a, b) = multiply(re, im, t[2 &* (k &- 1)], inverse ? Out.V.negate(wi) : wi)
         y.store(i, a, b)
     } else {
         y.store(i, re, im)
     }
 }
 
+/// The direction of a transform as a type, so that every pass is compiled once per direction
+/// with `inverse` a constant (a Bool argument survives into the loops when a pass is not inlined).
+protocol FFTDirection { static var inverse: Bool { get } }
+enum FFTForward: FFTDirection { static var inverse: Bool { false } }
+enum FFTInverse: FFTDirection { static var inverse: Bool { true } }
+
 extension FFTPlan {
     /// One pass of `pass.radix` from x to y (different buffers).
     @inline(__always)
-    func runPass<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+    func runPass<In: FFTSource, Out: FFTSink, D: FFTDirection>(_ pass: FFTPass, _ x: In, _ y: Out,
+                                                               w: UnsafePointer<In.V.Twiddle>, _: D.Type) where In.V == Out.V {
+        let inverse = D.inverse
         switch pass.radix {
         case 2: radix2(pass, x, y, w: w, inverse: inverse)
         case 3: radix3(pass, x, y, w: w, inverse: inverse)
@@ -86,24 +95,22 @@ extension FFTPlan {
 
     @inline(__always)
     private func radix2<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
-        let sign: In.V.Real = inverse ? -1 : 1
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
             let (br, bi) = x.load(step)
             y.store(0, ar + br, ai + bi)
-            store(y, o1, ar - br, ai - bi, t, 1, sign)
+            store(y, o1, ar - br, ai - bi, t, 1, inverse)
         }
     }
 
     /// y1,2 = a0 − (a1 + a2)/2 ∓ i·(√3/2)(a1 − a2) (forward; the inverse swaps the signs).
     @inline(__always)
     private func radix3<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let j2 = 2 &* step
-        let sign: In.V.Real = inverse ? -1 : 1
         let c = In.V.Real(inverse ? -sqrt3Half : sqrt3Half)
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
@@ -114,17 +121,16 @@ extension FFTPlan {
             // −i·c·(b − c) = (c·(bi − ci), −c·(br − cr)).
             let dr = (bi - ci) * c, di = (cr - br) * c
             y.store(0, ar + tr, ai + ti)
-            store(y, o1, mr + dr, mi + di, t, 1, sign)
-            store(y, 2 &* o1, mr - dr, mi - di, t, 2, sign)
+            store(y, o1, mr + dr, mi + di, t, 1, inverse)
+            store(y, 2 &* o1, mr - dr, mi - di, t, 2, inverse)
         }
     }
 
     @inline(__always)
     private func radix4<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3) = (2 &* step, 3 &* step)
-        let sign: In.V.Real = inverse ? -1 : 1
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
             let (br, bi) = x.load(step)
@@ -135,9 +141,9 @@ extension FFTPlan {
             // ∓i·(b − d): forward −i, inverse +i.
             let jR = inverse ? di - bi : bi - di, jI = inverse ? br - dr : dr - br
             y.store(0, apcR + bpdR, apcI + bpdI)
-            store(y, o1, amcR + jR, amcI + jI, t, 1, sign)
-            store(y, 2 &* o1, apcR - bpdR, apcI - bpdI, t, 2, sign)
-            store(y, 3 &* o1, amcR - jR, amcI - jI, t, 3, sign)
+            store(y, o1, amcR + jR, amcI + jI, t, 1, inverse)
+            store(y, 2 &* o1, apcR - bpdR, apcI - bpdI, t, 2, inverse)
+            store(y, 3 &* o1, amcR - jR, amcI - jI, t, 3, inverse)
         }
     }
 
@@ -145,7 +151,7 @@ extension FFTPlan {
     /// ∓ i Σ sin(2πjk/5) d_j (forward; the inverse swaps the signs).
     @inline(__always)
     private func radix5<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4) = (2 &* step, 3 &* step, 4 &* step)
         let sign: In.V.Real = inverse ? -1 : 1
@@ -165,17 +171,17 @@ extension FFTPlan {
             // −i·e = (e_i, −e_r) with e1 = s1 d1 + s2 d2, e2 = s2 d1 − s1 d2.
             let e1r = d1r * s1 + d2r * s2, e1i = d1i * s1 + d2i * s2
             let e2r = d1r * s2 - d2r * s1, e2i = d1i * s2 - d2i * s1
-            store(y, o1, b1r + e1i, b1i - e1r, t, 1, sign)
-            store(y, 4 &* o1, b1r - e1i, b1i + e1r, t, 4, sign)
-            store(y, 2 &* o1, b2r + e2i, b2i - e2r, t, 2, sign)
-            store(y, 3 &* o1, b2r - e2i, b2i + e2r, t, 3, sign)
+            store(y, o1, b1r + e1i, b1i - e1r, t, 1, inverse)
+            store(y, 4 &* o1, b1r - e1i, b1i + e1r, t, 4, inverse)
+            store(y, 2 &* o1, b2r + e2i, b2i - e2r, t, 2, inverse)
+            store(y, 3 &* o1, b2r - e2i, b2i + e2r, t, 3, inverse)
         }
     }
 
     /// As radix 5 with three pairs: y_k, y_(7−k) = a0 + Σ_j cos(2πjk/7) t_j ∓ i Σ_j sin(2πjk/7) d_j.
     @inline(__always)
     private func radix7<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4, j5, j6) = (2 &* step, 3 &* step, 4 &* step, 5 &* step, 6 &* step)
         let sign: In.V.Real = inverse ? -1 : 1
@@ -197,22 +203,21 @@ extension FFTPlan {
             let e1r = d1r * s1 + d2r * s2 + d3r * s3, e1i = d1i * s1 + d2i * s2 + d3i * s3
             let e2r = d1r * s2 - d2r * s3 - d3r * s1, e2i = d1i * s2 - d2i * s3 - d3i * s1
             let e3r = d1r * s3 - d2r * s1 + d3r * s2, e3i = d1i * s3 - d2i * s1 + d3i * s2
-            store(y, o1, b1r + e1i, b1i - e1r, t, 1, sign)
-            store(y, 6 &* o1, b1r - e1i, b1i + e1r, t, 6, sign)
-            store(y, 2 &* o1, b2r + e2i, b2i - e2r, t, 2, sign)
-            store(y, 5 &* o1, b2r - e2i, b2i + e2r, t, 5, sign)
-            store(y, 3 &* o1, b3r + e3i, b3i - e3r, t, 3, sign)
-            store(y, 4 &* o1, b3r - e3i, b3i + e3r, t, 4, sign)
+            store(y, o1, b1r + e1i, b1i - e1r, t, 1, inverse)
+            store(y, 6 &* o1, b1r - e1i, b1i + e1r, t, 6, inverse)
+            store(y, 2 &* o1, b2r + e2i, b2i - e2r, t, 2, inverse)
+            store(y, 5 &* o1, b2r - e2i, b2i + e2r, t, 5, inverse)
+            store(y, 3 &* o1, b3r + e3i, b3i - e3r, t, 3, inverse)
+            store(y, 4 &* o1, b3r - e3i, b3i + e3r, t, 4, inverse)
         }
     }
 
     /// Two radix-4 DFTs on the even and odd points, joined by e^(∓2πik/8), k < 4.
     @inline(__always)
     private func radix8<In: FFTSource, Out: FFTSink>(_ pass: FFTPass, _ x: In, _ y: Out,
-                                                     w: UnsafePointer<In.V.Real>, inverse: Bool) where In.V == Out.V {
+                                                     w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4, j5, j6, j7) = (2 &* step, 3 &* step, 4 &* step, 5 &* step, 6 &* step, 7 &* step)
-        let sign: In.V.Real = inverse ? -1 : 1
         let sqrtHalf = In.V.Real(sqrtHalf)
         forEachButterfly(pass, x, y, w) { x, y, t in
             // Even points 0, 2, 4, 6.
@@ -240,13 +245,13 @@ extension FFTPlan {
             let g2r = inverse ? -f2i : f2i, g2i = inverse ? f2r : -f2r
             let g3r = (inverse ? -f3r - f3i : f3i - f3r) * sqrtHalf, g3i = (inverse ? f3r - f3i : -f3r - f3i) * sqrtHalf
             y.store(0, e0r + f0r, e0i + f0i)
-            store(y, o1, e1r + g1r, e1i + g1i, t, 1, sign)
-            store(y, 2 &* o1, e2r + g2r, e2i + g2i, t, 2, sign)
-            store(y, 3 &* o1, e3r + g3r, e3i + g3i, t, 3, sign)
-            store(y, 4 &* o1, e0r - f0r, e0i - f0i, t, 4, sign)
-            store(y, 5 &* o1, e1r - g1r, e1i - g1i, t, 5, sign)
-            store(y, 6 &* o1, e2r - g2r, e2i - g2i, t, 6, sign)
-            store(y, 7 &* o1, e3r - g3r, e3i - g3i, t, 7, sign)
+            store(y, o1, e1r + g1r, e1i + g1i, t, 1, inverse)
+            store(y, 2 &* o1, e2r + g2r, e2i + g2i, t, 2, inverse)
+            store(y, 3 &* o1, e3r + g3r, e3i + g3i, t, 3, inverse)
+            store(y, 4 &* o1, e0r - f0r, e0i - f0i, t, 4, inverse)
+            store(y, 5 &* o1, e1r - g1r, e1i - g1i, t, 5, inverse)
+            store(y, 6 &* o1, e2r - g2r, e2i - g2i, t, 6, inverse)
+            store(y, 7 &* o1, e3r - g3r, e3i - g3i, t, 7, inverse)
         }
     }
 }
