@@ -89,54 +89,55 @@ private func inBlocks(_ count: Int, n: Int, half: Int, failure: SSMErrorSlot,
 }
 
 /// The float32 convolution: kernel spectra and then every row (rfft, product with its kernel's
-/// spectrum, irfft) in float32, four rows at a time in SIMD4<Float> lanes; each thread takes a
-/// contiguous range of four-row groups and keeps them in cache from input to output. A last group
-/// of fewer than four rows repeats its last row in the spare lanes (same input, same bits written
-/// to the same place), so every row's result is the same whatever its position. n: a power of two
-/// whose real plan is lane-capable. Inputs are checked (finite, sizes) by the caller.
+/// spectrum, irfft) in float32, four rows at a time in SIMD4<Float> lanes, each group kept in
+/// cache from input to output; threads take contiguous ranges of groups. A last group of fewer
+/// than four rows repeats its last row in the spare lanes (same input, same bits written to the
+/// same place), so every row's result is the same whatever its position. n: a power of two whose
+/// real plan is lane-capable. Inputs are checked (finite, sizes) by the caller.
 private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<Float>, u: UnsafePointer<Float>,
                            D: UnsafeBufferPointer<Double>?, y: UnsafeMutablePointer<Float>) {
     let plan = RealFFTPlan.shared(n)
-    let spectrumRow = 2 * (n / 2 + 1)   // Floats per spectrum row
+    let spectrumRow = 2 * (n / 2 + 1)   // Floats per spectrum row, lanes per spectrum
     let kernels = UnsafeMutablePointer<Float>.allocate(capacity: H * spectrumRow)
     defer { kernels.deallocate() }
-    // Per group of four rows: zero-padded inputs (only the first L entries are ever written, so
-    // the padding stays zero), spectra, outputs, and the transforms' scratch (8n Floats).
-    let groupFloats = 4 * n + 4 * spectrumRow + 4 * n + 8 * n
-    /// Runs `body(rows, padded, spectra, outputs, scratch)` on the four-row groups of `count` rows.
-    func inGroups(_ count: Int, _ body: (Range<Int>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
-                                         UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    /// Runs `body(rows, p, q, k, out)` on the four-row groups of `count` rows: p, q and k lane
+    /// buffers of one spectrum each, out four rows of L Floats.
+    func inGroups(_ count: Int, _ body: (Range<Int>, UnsafeMutablePointer<SIMD4<Float>>, UnsafeMutablePointer<SIMD4<Float>>,
+                                         UnsafeMutablePointer<SIMD4<Float>>, UnsafeMutablePointer<Float>) -> Void) {
         let groups = (count + 3) / 4
         parallelFor(groups, minimumPerThread: max(1, (1 << 16) / (4 * n))) { range in
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: groupFloats)
-            defer { buffer.deallocate() }
-            buffer.initialize(repeating: 0, count: 4 * n)
-            let padded = buffer, spectra = buffer + 4 * n, out = spectra + 4 * spectrumRow, scratch = out + 4 * n
-            for g in range { body((4 * g)..<min(count, 4 * g + 4), padded, spectra, out, scratch) }
-        }
-    }
-    /// Lanes 0…3 of a group at `base` with rows of `stride` Floats; lanes past `rows` repeat the last row.
-    func quad(_ base: UnsafeMutablePointer<Float>, _ stride: Int, _ rows: Int) -> RowQuad {
-        RowQuad(base, base + stride * min(1, rows - 1), base + stride * min(2, rows - 1), base + stride * min(3, rows - 1))
-    }
-    inGroups(H) { rows, padded, spectra, _, scratch in
-        for (r, h) in rows.enumerated() { (padded + r * n).update(from: K + h * L, count: L) }
-        plan.forward4(quad(padded, n, rows.count), quad(kernels + rows.lowerBound * spectrumRow, spectrumRow, rows.count),
-                      scratch: scratch)
-    }
-    inGroups(batch * H) { rows, padded, spectra, out, scratch in
-        for (r, row) in rows.enumerated() { (padded + r * n).update(from: u + row * L, count: L) }
-        plan.forward4(quad(padded, n, rows.count), quad(spectra, spectrumRow, rows.count), scratch: scratch)
-        for (r, row) in rows.enumerated() {
-            let k = kernels + (row % H) * spectrumRow, s = spectra + r * spectrumRow
-            for j in stride(from: 0, to: spectrumRow, by: 2) {
-                let (ar, ai, br, bi) = (s[j], s[j + 1], k[j], k[j + 1])
-                s[j] = ar * br - ai * bi; s[j + 1] = ar * bi + ai * br
+            let lanes = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 3 * spectrumRow)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: 4 * L)
+            defer { lanes.deallocate(); out.deallocate() }
+            for g in range {
+                body((4 * g)..<min(count, 4 * g + 4), lanes, lanes + spectrumRow, lanes + 2 * spectrumRow, out)
             }
         }
-        plan.inverse4(quad(spectra, spectrumRow, rows.count), quad(out, n, rows.count), scratch: scratch)
+    }
+    /// Row j < 4 of a group of `rows` rows (the last one repeated).
+    func lane(_ rows: Range<Int>, _ j: Int) -> Int { rows.lowerBound + min(j, rows.count - 1) }
+    inGroups(H) { rows, p, q, _, _ in
+        let k = { (j: Int) in K + lane(rows, j) * L }
+        gather4(k(0), k(1), k(2), k(3), valid: L, total: n, into: q)
+        let z = plan.forward4(p, q)
+        let s = { (j: Int) in kernels + lane(rows, j) * spectrumRow }
+        scatter4(z, count: spectrumRow, s(0), s(1), s(2), s(3))
+    }
+    inGroups(batch * H) { rows, p, q, kernel, out in
+        let x = { (j: Int) in u + lane(rows, j) * L }
+        gather4(x(0), x(1), x(2), x(3), valid: L, total: n, into: q)
+        let z = plan.forward4(p, q)
+        let k = { (j: Int) in UnsafePointer(kernels + (lane(rows, j) % H) * spectrumRow) }
+        gather4(k(0), k(1), k(2), k(3), valid: spectrumRow, total: spectrumRow, into: kernel)
+        for j in stride(from: 0, to: spectrumRow, by: 2) {
+            let (ar, ai, br, bi) = (z[j], z[j + 1], kernel[j], kernel[j + 1])
+            z[j] = ar * br - ai * bi; z[j + 1] = ar * bi + ai * br
+        }
+        let result = plan.inverse4(z, other: z == p ? q : p)
+        let o = { (j: Int) in out + min(j, rows.count - 1) * L }
+        scatter4(result, count: L, o(0), o(1), o(2), o(3))
         for (r, row) in rows.enumerated() {
-            let d = D?[row % H] ?? 0, o = out + r * n, x = u + row * L, target = y + row * L
+            let d = D?[row % H] ?? 0, o = out + r * L, x = u + row * L, target = y + row * L
             for k in 0..<L { target[k] = Float(Double(o[k]) + d * Double(x[k])) }
         }
     }

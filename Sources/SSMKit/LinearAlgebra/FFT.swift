@@ -263,22 +263,24 @@ final class RealFFTPlan: Sendable {
         untangle(UnsafePointer(z), RowPair(outputs, outputs + 2 * (h + 1)))
     }
 
-    /// Four float32 rows (any addresses) of n reals → four rows of n/2 + 1 complex values
-    /// (interleaved Floats), in SIMD4<Float> lanes; `scratch`: 8n Floats. As `forward2`.
-    func forward4(_ x: RowQuad, _ y: RowQuad, scratch: UnsafeMutablePointer<Float>) {
-        let h = n / 2
-        let a = UnsafeMutableRawPointer(scratch).bindMemory(to: SIMD4<Float>.self, capacity: 4 * h), b = a + 2 * h
-        let z = complex.freeBuffer(a, b)
-        complex.transform(x, LaneBuffer(z), inverse: false, a: a, b: b)
-        untangle(UnsafePointer(z), y)
+    /// Four float32 rows in SIMD4<Float> lanes (`gather4`): n reals in `q` → their n/2 + 1 complex
+    /// values, returned in `p` or `q` (each needs room for n/2 + 1 complex values, 2(n/2 + 1) lanes).
+    func forward4(_ p: UnsafeMutablePointer<SIMD4<Float>>, _ q: UnsafeMutablePointer<SIMD4<Float>>)
+        -> UnsafeMutablePointer<SIMD4<Float>> {
+        let z = complex.freeBuffer(p, q)   // the input q is read by the first pass only
+        complex.transform(LaneBuffer(q), LaneBuffer(z), inverse: false, a: p, b: q)
+        untangle(UnsafePointer(z), LaneBuffer(z))
+        return z
     }
 
-    /// Four float32 rows of n/2 + 1 complex values → four rows of n reals, scaled by 1/n; as `inverse`.
-    func inverse4(_ x: RowQuad, _ y: RowQuad, scratch: UnsafeMutablePointer<Float>) {
-        let h = n / 2
-        let a = UnsafeMutableRawPointer(scratch).bindMemory(to: SIMD4<Float>.self, capacity: 4 * h), b = a + 2 * h
-        tangle(x, b, scale: 2 / Float(n))
-        complex.transform(LaneBuffer(b), y, inverse: true, a: a, b: b)
+    /// Four spectra in lanes at `x` (one of two buffers `x`, `other` as in `forward4`) → n reals
+    /// each, scaled by 1/n, returned in `x` or `other`. `x` is overwritten.
+    func inverse4(_ x: UnsafeMutablePointer<SIMD4<Float>>, other: UnsafeMutablePointer<SIMD4<Float>>)
+        -> UnsafeMutablePointer<SIMD4<Float>> {
+        tangle(LaneBuffer(x), x, scale: 2 / Float(n))
+        let z = complex.freeBuffer(other, x)
+        complex.transform(LaneBuffer(x), LaneBuffer(z), inverse: true, a: other, b: x)
+        return z
     }
 
     /// n/2 + 1 complex values at x → n reals at y, scaled by 1/n (Hermitian input assumed; the

@@ -6,9 +6,10 @@ import Synchronization
 // row), SIMD2<Double> (two float64 rows) or SIMD4<Float> (four float32 rows). A pass reads its
 // points from an `FFTSource` and writes them to an `FFTSink`, both addressed like an interleaved
 // complex buffer: element i is (re, im) at offsets (2i, 2i + 1). Between passes that is a lane
-// buffer; the first pass can read the caller's rows and the last pass write them (`RowPair`,
-// `RowQuad`), which saves a copy into and out of the lane buffer, and every row goes through the
-// same arithmetic whatever its lane, so a row's result never depends on its position in a batch.
+// buffer; for float64 pairs the first pass can read the caller's rows and the last pass write
+// them (`RowPair`), which saves a copy into and out of the lane buffer; float32 quads are copied
+// (`gather4`, `scatter4`). Every row goes through the same arithmetic whatever its lane, so a
+// row's result never depends on its position in a batch.
 
 /// One real value per transform: the passes' arithmetic, with constants of type `Real` and
 /// twiddle tables of type `Twiddle`. SIMD lanes keep their twiddles splatted (one value per lane)
@@ -131,29 +132,41 @@ struct RowPair: FFTSource, FFTSink {
     @inline(__always) func advanced(by k: Int) -> Self { RowPair(a + k, b + k) }
 }
 
-/// Four float32 rows of interleaved complex values as SIMD4<Float> lanes, as `RowPair`.
-struct RowQuad: FFTSource, FFTSink {
-    typealias V = SIMD4<Float>
-    let r0: UnsafeMutablePointer<Float>
-    let r1: UnsafeMutablePointer<Float>
-    let r2: UnsafeMutablePointer<Float>
-    let r3: UnsafeMutablePointer<Float>
-    @inline(__always) init(_ r0: UnsafeMutablePointer<Float>, _ r1: UnsafeMutablePointer<Float>,
-                           _ r2: UnsafeMutablePointer<Float>, _ r3: UnsafeMutablePointer<Float>) {
-        self.r0 = r0; self.r1 = r1; self.r2 = r2; self.r3 = r3
+/// Four float32 rows into SIMD4<Float> lanes: lanes[k] = (r0[k], r1[k], r2[k], r3[k]) for k < valid,
+/// zero for valid ≤ k < total. A plain transposing copy, so that the passes read lane buffers:
+/// reading the rows inside a pass (as `RowQuad`) lets LLVM push the transposing shuffles into
+/// the butterflies' arithmetic, which then runs on half-filled vectors (measured twice the
+/// instructions of the first pass).
+func gather4(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>,
+             valid: Int, total: Int, into lanes: UnsafeMutablePointer<SIMD4<Float>>) {
+    var k = 0
+    while k + 4 <= valid {
+        let a = UnsafeRawPointer(r0 + k).loadUnaligned(as: SIMD4<Float>.self)
+        let b = UnsafeRawPointer(r1 + k).loadUnaligned(as: SIMD4<Float>.self)
+        let c = UnsafeRawPointer(r2 + k).loadUnaligned(as: SIMD4<Float>.self)
+        let d = UnsafeRawPointer(r3 + k).loadUnaligned(as: SIMD4<Float>.self)
+        lanes[k] = SIMD4(a[0], b[0], c[0], d[0])
+        lanes[k + 1] = SIMD4(a[1], b[1], c[1], d[1])
+        lanes[k + 2] = SIMD4(a[2], b[2], c[2], d[2])
+        lanes[k + 3] = SIMD4(a[3], b[3], c[3], d[3])
+        k += 4
     }
-    @inline(__always) func load(_ i: Int) -> (V, V) {
-        let p0 = UnsafeRawPointer(r0 + i).loadUnaligned(as: SIMD2<Float>.self)
-        let p1 = UnsafeRawPointer(r1 + i).loadUnaligned(as: SIMD2<Float>.self)
-        let p2 = UnsafeRawPointer(r2 + i).loadUnaligned(as: SIMD2<Float>.self)
-        let p3 = UnsafeRawPointer(r3 + i).loadUnaligned(as: SIMD2<Float>.self)
-        return (V(p0.x, p1.x, p2.x, p3.x), V(p0.y, p1.y, p2.y, p3.y))
+    while k < valid { lanes[k] = SIMD4(r0[k], r1[k], r2[k], r3[k]); k += 1 }
+    if k < total { (lanes + k).update(repeating: .zero, count: total - k) }
+}
+
+/// The first `count` values of each lane back into four float32 rows (the inverse of `gather4`).
+/// Rows may coincide (a repeated row gets the same values twice).
+func scatter4(_ lanes: UnsafePointer<SIMD4<Float>>, count: Int, _ r0: UnsafeMutablePointer<Float>,
+              _ r1: UnsafeMutablePointer<Float>, _ r2: UnsafeMutablePointer<Float>, _ r3: UnsafeMutablePointer<Float>) {
+    var k = 0
+    while k + 4 <= count {
+        let a = lanes[k], b = lanes[k + 1], c = lanes[k + 2], d = lanes[k + 3]
+        UnsafeMutableRawPointer(r0 + k).storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(r1 + k).storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(r2 + k).storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), as: SIMD4<Float>.self)
+        UnsafeMutableRawPointer(r3 + k).storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), as: SIMD4<Float>.self)
+        k += 4
     }
-    @inline(__always) func store(_ i: Int, _ re: V, _ im: V) {
-        UnsafeMutableRawPointer(r0 + i).storeBytes(of: SIMD2(re.x, im.x), as: SIMD2<Float>.self)
-        UnsafeMutableRawPointer(r1 + i).storeBytes(of: SIMD2(re.y, im.y), as: SIMD2<Float>.self)
-        UnsafeMutableRawPointer(r2 + i).storeBytes(of: SIMD2(re.z, im.z), as: SIMD2<Float>.self)
-        UnsafeMutableRawPointer(r3 + i).storeBytes(of: SIMD2(re.w, im.w), as: SIMD2<Float>.self)
-    }
-    @inline(__always) func advanced(by k: Int) -> Self { RowQuad(r0 + k, r1 + k, r2 + k, r3 + k) }
+    while k < count { let v = lanes[k]; r0[k] = v[0]; r1[k] = v[1]; r2[k] = v[2]; r3[k] = v[3]; k += 1 }
 }

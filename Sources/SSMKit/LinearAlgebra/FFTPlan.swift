@@ -154,7 +154,7 @@ final class FFTPlan: Sendable {
 
     /// The passes of a direct plan (inner == nil, n > 1) from `x` to `y` through the lane buffers
     /// `a` and `b` (2n values each; `b` unused with two passes or fewer): the first pass reads `x`,
-    /// the last writes `y`, so `x` and `y` can be the caller's rows (`RowPair`, `RowQuad`).
+    /// the last writes `y`, so `x` and `y` can be the caller's rows (`RowPair`).
     @inline(__always)
     func transform<In: FFTSource, Out: FFTSink>(_ x: In, _ y: Out, inverse: Bool,
                                                 a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>)
