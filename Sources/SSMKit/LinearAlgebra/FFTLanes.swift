@@ -23,7 +23,10 @@ protocol FFTLane {
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Real) -> Self
     static func * (a: Self, b: Twiddle) -> Self
+    static func * (a: Self, b: Self) -> Self
     static prefix func - (a: Self) -> Self
+    /// A butterfly constant in every lane.
+    static func splat(_ x: Real) -> Self
     static var zero: Self { get }
     /// A table entry for the twiddle component `x`.
     static func twiddle(_ x: Double) -> Twiddle
@@ -33,18 +36,21 @@ extension Double: FFTLane {
     typealias Real = Double
     typealias Twiddle = Double
     @inline(__always) static func twiddle(_ x: Double) -> Double { x }
+    @inline(__always) static func splat(_ x: Double) -> Double { x }
     @inline(__always) static func negate(_ t: Double) -> Double { -t }
 }
 extension SIMD2: FFTLane where Scalar == Double {
     typealias Real = Double
     typealias Twiddle = SIMD2<Double>
     @inline(__always) static func twiddle(_ x: Double) -> SIMD2<Double> { SIMD2(repeating: x) }
+    @inline(__always) static func splat(_ x: Double) -> SIMD2<Double> { SIMD2(repeating: x) }
     @inline(__always) static func negate(_ t: SIMD2<Double>) -> SIMD2<Double> { -t }
 }
 extension SIMD4: FFTLane where Scalar == Float {
     typealias Real = Float
     typealias Twiddle = SIMD4<Float>
     @inline(__always) static func twiddle(_ x: Double) -> SIMD4<Float> { SIMD4(repeating: Float(x)) }
+    @inline(__always) static func splat(_ x: Float) -> SIMD4<Float> { SIMD4(repeating: x) }
     @inline(__always) static func negate(_ t: SIMD4<Float>) -> SIMD4<Float> { -t }
 }
 

@@ -111,13 +111,13 @@ extension FFTPlan {
                                                      w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let j2 = 2 &* step
-        let c = In.V.Real(inverse ? -sqrt3Half : sqrt3Half)
+        let c = In.V.splat(In.V.Real(inverse ? -sqrt3Half : sqrt3Half)), half = In.V.splat(0.5)
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
             let (br, bi) = x.load(step)
             let (cr, ci) = x.load(j2)
             let tr = br + cr, ti = bi + ci
-            let mr = ar - tr * 0.5, mi = ai - ti * 0.5
+            let mr = ar - tr * half, mi = ai - ti * half
             // −i·c·(b − c) = (c·(bi − ci), −c·(br − cr)).
             let dr = (bi - ci) * c, di = (cr - br) * c
             y.store(0, ar + tr, ai + ti)
@@ -155,8 +155,8 @@ extension FFTPlan {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4) = (2 &* step, 3 &* step, 4 &* step)
         let sign: In.V.Real = inverse ? -1 : 1
-        let (c1, c2) = (In.V.Real(root5.c1), In.V.Real(root5.c2))
-        let (s1, s2) = (sign * In.V.Real(root5.s1), sign * In.V.Real(root5.s2))
+        let (c1, c2) = (In.V.splat(In.V.Real(root5.c1)), In.V.splat(In.V.Real(root5.c2)))
+        let (s1, s2) = (In.V.splat(sign * In.V.Real(root5.s1)), In.V.splat(sign * In.V.Real(root5.s2)))
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
             let (br, bi) = x.load(step)
@@ -185,8 +185,9 @@ extension FFTPlan {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4, j5, j6) = (2 &* step, 3 &* step, 4 &* step, 5 &* step, 6 &* step)
         let sign: In.V.Real = inverse ? -1 : 1
-        let (c1, c2, c3) = (In.V.Real(root7.c1), In.V.Real(root7.c2), In.V.Real(root7.c3))
-        let (s1, s2, s3) = (sign * In.V.Real(root7.s1), sign * In.V.Real(root7.s2), sign * In.V.Real(root7.s3))
+        let (c1, c2, c3) = (In.V.splat(In.V.Real(root7.c1)), In.V.splat(In.V.Real(root7.c2)), In.V.splat(In.V.Real(root7.c3)))
+        let (s1, s2, s3) = (In.V.splat(sign * In.V.Real(root7.s1)), In.V.splat(sign * In.V.Real(root7.s2)),
+                            In.V.splat(sign * In.V.Real(root7.s3)))
         forEachButterfly(pass, x, y, w) { x, y, t in
             let (ar, ai) = x.load(0)
             let (a1r, a1i) = x.load(step), (a6r, a6i) = x.load(j6)
@@ -218,7 +219,7 @@ extension FFTPlan {
                                                      w: UnsafePointer<In.V.Twiddle>, inverse: Bool) where In.V == Out.V {
         let step = 2 &* pass.s &* pass.m, o1 = 2 &* pass.s
         let (j2, j3, j4, j5, j6, j7) = (2 &* step, 3 &* step, 4 &* step, 5 &* step, 6 &* step, 7 &* step)
-        let sqrtHalf = In.V.Real(sqrtHalf)
+        let sqrtHalf = In.V.splat(In.V.Real(sqrtHalf))
         forEachButterfly(pass, x, y, w) { x, y, t in
             // Even points 0, 2, 4, 6.
             let (a0r, a0i) = x.load(0)
