@@ -444,8 +444,9 @@ def convolve(u, K, D=None) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (..., H, L): float32 when u and K are both float32 (the transforms still run in
-    float64, so the result is the float64 one rounded once), else float64.
+    ndarray, shape (..., H, L): float32 when u and K are both float32 (float32 transforms: within
+    about 3e-7 of the float64 result relative to its largest entry, as scipy.fft in float32), else
+    float64.
     """
     real_dtype = precision(u, K)
     uu = as_array(u, "u", real_dtype=real_dtype)

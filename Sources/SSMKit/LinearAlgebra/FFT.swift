@@ -83,14 +83,11 @@ public func fft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
         let count = range.upperBound
         if lanes {
             let v = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * n)
-            let work = v, extra = v + 2 * n
             while r + laneWidth <= count {
-                // Gather two rows into lanes, transform them together, scatter back.
-                let r0 = input + 2 * n * r, r1 = r0 + 2 * n
-                for k in 0..<(2 * n) { work[k] = SIMD2(r0[k], r1[k]) }
-                plan.transform2(work, work, inverse: inverse, scratch: extra)
-                let o0 = output + 2 * n * r, o1 = o0 + 2 * n
-                for k in 0..<(2 * n) { let z = work[k] * scale; o0[k] = z[0]; o1[k] = z[1] }
+                // Two rows in SIMD2 lanes: the first pass reads the rows, the last writes them.
+                let r0 = input + 2 * n * r, o0 = output + 2 * n * r
+                plan.transform(RowPair(r0, r0 + 2 * n), RowPair(o0, o0 + 2 * n), inverse: inverse, a: v, b: v + 2 * n)
+                if inverse { for k in 0..<(4 * n) { o0[k] *= scale } }
                 r += laneWidth
             }
         }
@@ -163,8 +160,8 @@ public func irfft(n: Int, count: Int, _ x: UnsafeBufferPointer<Complex<Double>>,
 final class RealFFTPlan: Sendable {
     let n: Int
     let complex: FFTPlan
-    /// Even n: e^(−2πik/n) for k = 0…n/2, interleaved.
-    let twiddles: [Double]
+    /// Even n: e^(−2πik/n) for k = 0…n/2, interleaved; and rounded to Float.
+    let twiddles: TwiddleTables
 
     init(n: Int) {
         self.n = n
@@ -172,10 +169,10 @@ final class RealFFTPlan: Sendable {
             complex = FFTPlan.shared(n / 2, largest: 4)   // radix ≤ 4: rows run in SIMD2 lanes
             var w = [Double](repeating: 0, count: 2 * (n / 2 + 1))
             for k in 0...(n / 2) { let (c, s) = unitRoot(-k, n); w[2 * k] = c; w[2 * k + 1] = s }
-            twiddles = w
+            twiddles = TwiddleTables(w)
         } else {
             complex = FFTPlan.shared(n)
-            twiddles = []
+            twiddles = TwiddleTables([])
         }
     }
 
@@ -193,13 +190,12 @@ final class RealFFTPlan: Sendable {
     /// loads: E_(h−k) = conj E_k, O_(h−k) = conj O_k and e^(−2πi(h−k)/n) = −conj e^(−2πik/n), so
     /// X_(h−k) = conj(E_k − e^(−2πik/n)·O_k). `x` (h + 1 values) may be `z` itself.
     @inline(__always)
-    private func untangle<V: FFTLane>(_ z: UnsafePointer<V>, _ x: UnsafeMutablePointer<V>) {
+    private func untangle<Out: FFTSink>(_ z: UnsafePointer<Out.V>, _ x: Out) {
         let h = n / 2
-        twiddles.withUnsafeBufferPointer { table in
-            let w = table.baseAddress!
+        twiddles.with(Out.V.self) { w in
             // X_0 = Re Z_0 + Im Z_0 and X_h = Re Z_0 − Im Z_0, both real.
             let z0r = z[0], z0i = z[1]
-            x[0] = z0r + z0i; x[1] = .zero; x[2 * h] = z0r - z0i; x[2 * h + 1] = .zero
+            x.store(0, z0r + z0i, .zero); x.store(2 * h, z0r - z0i, .zero)
             var k = 1
             while 2 * k <= h {
                 let j = h - k
@@ -208,8 +204,8 @@ final class RealFFTPlan: Sendable {
                 let or = (zi - ci) * 0.5, oi = (cr - zr) * 0.5
                 let wr = w[2 * k], wi = w[2 * k + 1]
                 let tr = or * wr - oi * wi, ti = oi * wr + or * wi
-                x[2 * k] = er + tr; x[2 * k + 1] = ei + ti
-                if j != k { x[2 * j] = er - tr; x[2 * j + 1] = ti - ei }
+                x.store(2 * k, er + tr, ei + ti)
+                if j != k { x.store(2 * j, er - tr, ti - ei) }
                 k += 1
             }
         }
@@ -219,20 +215,20 @@ final class RealFFTPlan: Sendable {
     /// E_k = (X_k + conj X_(h−k))/2 and O_k = e^(+2πik/n)(X_k − conj X_(h−k))/2, in pairs as there:
     /// Z_(h−k) = conj(E_k − i·O_k). Im X_0 and Im X_h are ignored. `z` (h values) may be `x` itself.
     @inline(__always)
-    private func tangle<V: FFTLane>(_ x: UnsafePointer<V>, _ z: UnsafeMutablePointer<V>, scale: Double) {
+    private func tangle<In: FFTSource>(_ x: In, _ z: UnsafeMutablePointer<In.V>, scale: In.V.Real) {
         let h = n / 2
         let half = 0.5 * scale
-        twiddles.withUnsafeBufferPointer { table in
-            let w = table.baseAddress!
-            let x0 = x[0], xh = x[2 * h]
+        twiddles.with(In.V.self) { w in
+            let x0 = x.load(0).0, xh = x.load(2 * h).0
             z[0] = (x0 + xh) * half; z[1] = (x0 - xh) * half
             var k = 1
             while 2 * k <= h {
                 let j = h - k
-                let xr = x[2 * k], xi = x[2 * k + 1], cr = x[2 * j], ci = -x[2 * j + 1]   // X_k, conj(X_(h−k))
+                let (xr, xi) = x.load(2 * k), (cr, xji) = x.load(2 * j)   // X_k, X_(h−k)
+                let ci = -xji                                               // Im conj(X_(h−k))
                 let er = (xr + cr) * half, ei = (xi + ci) * half
                 let dr = (xr - cr) * half, di = (xi - ci) * half
-                let wr = w[2 * k], wi = -w[2 * k + 1]
+                let wr = w[2 * k], wi = In.V.negate(w[2 * k + 1])
                 let or = dr * wr - di * wi, oi = di * wr + dr * wi
                 z[2 * k] = er - oi; z[2 * k + 1] = ei + or
                 if j != k { z[2 * j] = er + oi; z[2 * j + 1] = or - ei }
@@ -254,20 +250,37 @@ final class RealFFTPlan: Sendable {
         }
         // The n reals, read as h complex values (x_2j + i x_2j+1), transformed.
         complex.transform(x, z, inverse: false, scratch: rest)
-        untangle(UnsafePointer(z), y)
+        untangle(UnsafePointer(z), LaneBuffer(y))
     }
 
     /// Two consecutive rows of n reals → two consecutive rows of n/2 + 1 complex values; `scratch` as
-    /// `scratchCount(count: 2)`.
+    /// `scratchCount(count: 2)`. The first pass reads the rows, `untangle` writes the outputs.
     func forward2(rows: UnsafePointer<Double>, outputs: UnsafeMutablePointer<Double>, scratch raw: UnsafeMutableRawPointer) {
         let h = n / 2
-        let z = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), extra = z + 2 * h
-        let (r0, r1) = (rows, rows + n)
-        for k in 0..<n { z[k] = SIMD2(r0[k], r1[k]) }
-        complex.transform2(z, z, inverse: false, scratch: extra)
-        untangle(UnsafePointer(z), z)   // h + 1 values: the last one is in `extra`, free by now
-        let (o0, o1) = (outputs, outputs + 2 * (h + 1))
-        for k in 0..<(2 * (h + 1)) { let v = z[k]; o0[k] = v[0]; o1[k] = v[1] }
+        let a = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), b = a + 2 * h
+        let z = complex.freeBuffer(a, b)
+        complex.transform(RowPair(rows, rows + n), LaneBuffer(z), inverse: false, a: a, b: b)
+        untangle(UnsafePointer(z), RowPair(outputs, outputs + 2 * (h + 1)))
+    }
+
+    /// Four float32 rows in SIMD4<Float> lanes (`gather4`): n reals in `q` → their n/2 + 1 complex
+    /// values, returned in `p` or `q` (each needs room for n/2 + 1 complex values, 2(n/2 + 1) lanes).
+    func forward4(_ p: UnsafeMutablePointer<SIMD4<Float>>, _ q: UnsafeMutablePointer<SIMD4<Float>>)
+        -> UnsafeMutablePointer<SIMD4<Float>> {
+        let z = complex.freeBuffer(p, q)   // the input q is read by the first pass only
+        complex.transform(LaneBuffer(q), LaneBuffer(z), inverse: false, a: p, b: q)
+        untangle(UnsafePointer(z), LaneBuffer(z))
+        return z
+    }
+
+    /// Four spectra in lanes at `x` (one of two buffers `x`, `other` as in `forward4`) → n reals
+    /// each, scaled by 1/n, returned in `x` or `other`. `x` is overwritten.
+    func inverse4(_ x: UnsafeMutablePointer<SIMD4<Float>>, other: UnsafeMutablePointer<SIMD4<Float>>)
+        -> UnsafeMutablePointer<SIMD4<Float>> {
+        tangle(LaneBuffer(x), x, scale: 2 / Float(n))
+        let z = complex.freeBuffer(other, x)
+        complex.transform(LaneBuffer(x), LaneBuffer(z), inverse: true, a: other, b: x)
+        return z
     }
 
     /// n/2 + 1 complex values at x → n reals at y, scaled by 1/n (Hermitian input assumed; the
@@ -290,20 +303,17 @@ final class RealFFTPlan: Sendable {
             return
         }
         // The unscaled inverse of length h returns h·(x_2j + i x_2j+1): scale by 1/h = 2/n first.
-        tangle(x, z, scale: 2 * scale)
+        tangle(LaneBuffer(x), z, scale: 2 * scale)
         complex.transform(z, y, inverse: true, scratch: rest)
     }
 
     /// Two consecutive rows of n/2 + 1 complex values → two consecutive rows of n reals; as `inverse`.
+    /// `tangle` reads the rows, the last pass writes the outputs.
     func inverse2(rows: UnsafePointer<Double>, outputs: UnsafeMutablePointer<Double>, scratch raw: UnsafeMutableRawPointer) {
         let h = n / 2
-        let z = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), extra = z + 2 * h
-        let (r0, r1) = (rows, rows + 2 * (h + 1))
-        for k in 0..<(2 * (h + 1)) { z[k] = SIMD2(r0[k], r1[k]) }   // h + 1 values: the last in `extra`
-        tangle(UnsafePointer(z), z, scale: 2 / Double(n))
-        complex.transform2(z, z, inverse: true, scratch: extra)
-        let (o0, o1) = (outputs, outputs + n)
-        for k in 0..<n { let v = z[k]; o0[k] = v[0]; o1[k] = v[1] }
+        let a = raw.bindMemory(to: SIMD2<Double>.self, capacity: 4 * h), b = a + 2 * h
+        tangle(RowPair(rows, rows + 2 * (h + 1)), b, scale: 2 / Double(n))
+        complex.transform(LaneBuffer(b), RowPair(outputs, outputs + n), inverse: true, a: a, b: b)
     }
 
     private static let cache = Mutex<[Int: RealFFTPlan]>([:])

@@ -29,17 +29,6 @@ func unitRoot(_ a: Int, _ b: Int) -> (cos: Double, sin: Double) {
     return (c, conjugate ? -s : s)
 }
 
-/// What the Stockham passes compute with: one Double, or one SIMD lane per transform.
-protocol FFTLane {
-    static func + (a: Self, b: Self) -> Self
-    static func - (a: Self, b: Self) -> Self
-    static func * (a: Self, b: Double) -> Self
-    static prefix func - (a: Self) -> Self
-    static var zero: Self { get }
-}
-extension Double: FFTLane {}
-extension SIMD2: FFTLane where Scalar == Double {}
-
 /// A complex FFT of one length n ≥ 1 (forward e^(−2πi jk/n), or inverse e^(+2πi jk/n), unscaled).
 final class FFTPlan: Sendable {
     let n: Int
@@ -51,7 +40,7 @@ final class FFTPlan: Sendable {
     /// The largest power-of-two radix, 4 or 8.
     let largest: Int
     /// The passes' twiddle tables, one after another: w_len^(p·k) = e^(−2πi pk/len), interleaved.
-    let twiddles: [Double]
+    let twiddles: TwiddleTables
     /// Other lengths: Bluestein's chirp c_j = e^(−πi j²/n) (interleaved), the direct plan of a
     /// length m ≥ 2n − 1 with factors 2, 3, 5 and 7 only, and the forward FFT of the conjugate
     /// chirp filter, divided by m.
@@ -66,7 +55,7 @@ final class FFTPlan: Sendable {
         if let radices = FFTPlan.radices(n, largest: largest) {
             var w: [Double] = []
             passes = FFTPlan.passes(n, radices, table: &w)
-            twiddles = w; chirp = []; inner = nil; filterSpectrum = []
+            twiddles = TwiddleTables(w); chirp = []; inner = nil; filterSpectrum = []
             return
         }
         let m = FFTPlan.fastLength(atLeast: 2 * n - 1)
@@ -93,7 +82,7 @@ final class FFTPlan: Sendable {
         }
         let scale = 1 / Double(m)
         for k in 0..<(2 * m) { spectrum[k] *= scale }
-        passes = []; twiddles = []; chirp = c; inner = plan; filterSpectrum = spectrum
+        passes = []; twiddles = TwiddleTables([]); chirp = c; inner = plan; filterSpectrum = spectrum
     }
 
     /// The radices of a direct plan for n = 2^a 3^b 5^c 7^d (nil for other n; [] for n = 1): for
@@ -163,19 +152,50 @@ final class FFTPlan: Sendable {
         stockham(x, y, inverse: inverse, scratch: scratch)
     }
 
-    /// Two transforms at once: lane buffers hold element k of the two rows as SIMD2 values
-    /// (re at 2k, im at 2k + 1). Direct plans only (inner == nil).
-    func transform2(_ x: UnsafePointer<SIMD2<Double>>, _ y: UnsafeMutablePointer<SIMD2<Double>>, inverse: Bool,
-                    scratch: UnsafeMutablePointer<SIMD2<Double>>) {
-        precondition(inner == nil)
-        if n == 1 { y[0] = x[0]; y[1] = x[1]; return }
-        stockham(x, y, inverse: inverse, scratch: scratch)
+    /// The passes of a direct plan (inner == nil, n > 1) from `x` to `y` through the lane buffers
+    /// `a` and `b` (2n values each; `b` unused with two passes or fewer): the first pass reads `x`,
+    /// the last writes `y`, so `x` and `y` can be the caller's rows (`RowPair`).
+    @inline(__always)
+    func transform<In: FFTSource, Out: FFTSink>(_ x: In, _ y: Out, inverse: Bool,
+                                                a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>)
+    where In.V == Out.V {
+        twiddles.with(In.V.self) { w in
+            if inverse {
+                runPasses(x, y, w: w, FFTInverse.self, a: a, b: b)
+            } else {
+                runPasses(x, y, w: w, FFTForward.self, a: a, b: b)
+            }
+        }
     }
 
-    /// The mixed-radix Stockham passes, natural order in and out. Each pass reads one buffer and
-    /// writes the other. `V` is one value per lane: Double for one transform, SIMD2<Double> for two
-    /// transforms side by side (element k of a lane buffer: real parts at 2k, imaginary parts at
-    /// 2k + 1). Scratch: 2n values of V.
+    @inline(__always)
+    private func runPasses<In: FFTSource, Out: FFTSink, D: FFTDirection>(
+        _ x: In, _ y: Out, w: UnsafePointer<In.V.Twiddle>, _ direction: D.Type,
+        a: UnsafeMutablePointer<In.V>, b: UnsafeMutablePointer<In.V>) where In.V == Out.V {
+        let count = passes.count
+        runPass(passes[0], x, LaneBuffer(a), w: w, direction)
+        if count == 1 {
+            // Through `a`, so that x and y may be the same rows.
+            for i in stride(from: 0, to: 2 * n, by: 2) { y.store(i, a[i], a[i + 1]) }
+            return
+        }
+        var (src, dst) = (a, b)
+        for i in 1..<(count - 1) {
+            runPass(passes[i], LaneBuffer(src), LaneBuffer(dst), w: w, direction)
+            swap(&src, &dst)
+        }
+        runPass(passes[count - 1], LaneBuffer(src), y, w: w, direction)
+    }
+
+    /// Of the lane buffers `a` and `b` given to `transform`, one that can be its sink too: the last
+    /// pass does not read it.
+    func freeBuffer<V>(_ a: UnsafeMutablePointer<V>, _ b: UnsafeMutablePointer<V>) -> UnsafeMutablePointer<V> {
+        passes.count % 2 == 1 && passes.count >= 3 ? a : b
+    }
+
+    /// The mixed-radix Stockham passes over lane buffers, natural order in and out. Each pass reads
+    /// one buffer and writes the other. `V` is one value per lane (element k of a lane buffer: real
+    /// parts at 2k, imaginary parts at 2k + 1). Scratch: 2n values of V.
     func stockham<V: FFTLane>(_ x: UnsafePointer<V>, _ y: UnsafeMutablePointer<V>, inverse: Bool,
                               scratch: UnsafeMutablePointer<V>) {
         let count = passes.count
@@ -188,13 +208,12 @@ final class FFTPlan: Sendable {
             scratch.update(from: x, count: 2 * n)
             src = scratch; other = scratch
         }
-        twiddles.withUnsafeBufferPointer { table in
-            let w = table.baseAddress ?? UnsafePointer(bitPattern: 8)!
+        twiddles.with(V.self) { w in
             for pass in passes {
                 if inverse {
-                    runPass(pass, src, dst, w: w, inverse: true)
+                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, FFTInverse.self)
                 } else {
-                    runPass(pass, src, dst, w: w, inverse: false)
+                    runPass(pass, LaneBuffer(src), LaneBuffer(dst), w: w, FFTForward.self)
                 }
                 src = dst
                 swap(&dst, &other)
