@@ -17,30 +17,10 @@ private func batch(_ count: Int64, _ n: Int64, inRow: (Int) -> Int, outRow: (Int
     return (count, n, inCount, outCount)
 }
 
-/// Throws `.value` naming the first non-finite entry of `x` (`width` Doubles per element).
-/// A first scan sums x − x (0 when finite, NaN otherwise) sixteen lanes at a time in four
-/// independent sums (one sum was bound by the adds' latency: 8% of an rfft of 64×3000); only when
-/// the total is not 0 does a second scan look for the entry to name.
+/// Throws `.value` naming the first non-finite entry of `x` (`width` Doubles per element); the
+/// scan is the core's `firstNonFinite` (branch-free block sums, split across threads when large).
 private func requireFinite(_ x: UnsafePointer<Double>, _ doubles: Int, width: Int) throws {
-    var sum = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>(), k = 0
-    let raw = UnsafeRawPointer(x), stride = MemoryLayout<Double>.stride
-    while k + 16 <= doubles {
-        let v0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
-        let v1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<Double>.self)
-        let v2 = raw.loadUnaligned(fromByteOffset: (k + 8) * stride, as: SIMD4<Double>.self)
-        let v3 = raw.loadUnaligned(fromByteOffset: (k + 12) * stride, as: SIMD4<Double>.self)
-        sum += v0 - v0; s1 += v1 - v1; s2 += v2 - v2; s3 += v3 - v3
-        k += 16
-    }
-    sum += s1 + s2 + s3
-    while k + 4 <= doubles {
-        let v = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
-        sum += v - v
-        k += 4
-    }
-    while k < doubles { sum[0] += x[k] - x[k]; k += 1 }
-    if sum == SIMD4() { return }
-    for k in 0..<doubles where !x[k].isFinite {
+    if let k = firstNonFinite(UnsafeBufferPointer(start: x, count: doubles)) {
         throw SSMError(.value, "x[\(k / width)] is not finite (\(x[k]))")
     }
 }
