@@ -185,16 +185,30 @@ public struct DeepSSMModel: Sendable {
     /// Loops run along l (contiguous) with the channel outside, so they vectorize.
     private func normalize(batch: Int, L: Int, _ z: [Double]) -> ([Double], [Double]) {
         var xHat = z, inverse = [Double](repeating: 0, count: batch * L)
-        var mean = [Double](repeating: 0, count: L), variance = mean
-        for b in 0..<batch {
-            for l in 0..<L { mean[l] = 0; variance[l] = 0 }
-            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { mean[l] += z[row + l] } }
-            for l in 0..<L { mean[l] /= Double(H) }
-            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { let d = z[row + l] - mean[l]; variance[l] += d * d } }
-            for l in 0..<L { inverse[b * L + l] = 1 / (variance[l] / Double(H) + Self.layerNormEpsilon).squareRoot() }
-            for h in 0..<H {
-                let row = (b * H + h) * L
-                for l in 0..<L { xHat[row + l] = (z[row + l] - mean[l]) * inverse[b * L + l] }
+        let H = self.H
+        z.withUnsafeBufferPointer { zp in
+            xHat.withUnsafeMutableBufferPointer { xp in
+                inverse.withUnsafeMutableBufferPointer { ip in
+                    let z = zp.baseAddress!, xHat = xp.baseAddress!, inverse = ip.baseAddress!
+                    // Batch elements are independent: split across threads, each with its own sums.
+                    parallelFor(batch) { range in
+                        var mean = [Double](repeating: 0, count: L), variance = mean
+                        for b in range {
+                            for l in 0..<L { mean[l] = 0; variance[l] = 0 }
+                            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { mean[l] += z[row + l] } }
+                            for l in 0..<L { mean[l] /= Double(H) }
+                            for h in 0..<H {
+                                let row = (b * H + h) * L
+                                for l in 0..<L { let d = z[row + l] - mean[l]; variance[l] += d * d }
+                            }
+                            for l in 0..<L { inverse[b * L + l] = 1 / (variance[l] / Double(H) + Self.layerNormEpsilon).squareRoot() }
+                            for h in 0..<H {
+                                let row = (b * H + h) * L
+                                for l in 0..<L { xHat[row + l] = (z[row + l] - mean[l]) * inverse[b * L + l] }
+                            }
+                        }
+                    }
+                }
             }
         }
         return (xHat, inverse)

@@ -76,7 +76,10 @@ public func fit<Model: TrainableModel>(_ model: inout Model, optimizer: inout Op
     for epoch in 0..<epochs {
         let batches = try source.batches(epoch: epoch)
         try require(!batches.isEmpty, .value, "epoch \(epoch) has no batches (an empty dataset?)")
-        if totalSteps == 0 { totalSteps = batches.count * epochs }
+        if totalSteps == 0 {
+            let (steps, overflow) = batches.count.multipliedReportingOverflow(by: epochs)
+            totalSteps = overflow ? Int.max : steps
+        }
         var lossSum = 0.0, metricSum = 0.0
         for batch in batches {
             let loss: Double, metric: Double, gradient: [Double]
