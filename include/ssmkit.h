@@ -711,6 +711,9 @@ void ssm_trainer_free(ssm_trainer_t *trainer);
 
 /** Trains for `epochs` epochs (continuing the optimizer's step count and the trainer's history),
  *  calling `progress` (may be NULL) after every step; `stop` (may be NULL) receives an ssm_stop_t.
+ *  The run works on the model's and optimizer's state and stores it back when it returns: do not use
+ *  those handles during the run (not from another thread, not from the callback — they still show
+ *  the state before the run there).
  *  A cancelled or diverged run is not an error (status 0: read `stop` and ssm_trainer_message).
  *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (epochs < 1), and the model's errors on bad data. */
 int32_t ssm_trainer_run(ssm_trainer_t *trainer, int64_t epochs, ssm_progress_fn progress, void *user, int32_t *stop);
@@ -734,7 +737,8 @@ int32_t ssm_checkpoint_save(const ssm_model_t *model, const ssm_optimizer_t *opt
 
 /** Loads a checkpoint into `model` (same kind and configuration) and, if `optimizer` is not NULL,
  *  its state (same rule; the optimizer keeps its own rates). A truncated, corrupted or hostile file
- *  is rejected before anything changes, and nothing is allocated beyond the allocation limit.
+ *  is rejected before anything changes; files larger than the allocation limit are refused (loading
+ *  holds about twice the file's size while it checks it).
  *  Errors: SSM_ERR_NULL, SSM_ERR_IO (cannot read), SSM_ERR_SIZE (a block of another shape, a
  *  malformed file), SSM_ERR_VALUE (another model kind or configuration, a malformed header,
  *  non-finite values), SSM_ERR_UNSUPPORTED (an unknown dtype or a newer format), SSM_ERR_MEMORY. */

@@ -111,6 +111,13 @@ public func ssm_sinusoid_task(_ count: Int64, _ L: Int64, _ classes: Int64, _ fi
         let inputs = try nonNull(inputs, "inputs"), labels = try nonNull(labels, "labels")
         let total = try elementCount(count, L, what: "inputs")
         try requireWorkspace(elements: total + K, bytesPerElement: 16, what: "the task")
+        // The highest bin first + (K − 1)·spacing must stay at or below L/2: above it frequencies
+        // alias onto lower ones (classes that cannot be told apart).
+        let (span, o1) = (K - 1).multipliedReportingOverflow(by: spacing)
+        let (top, o2) = first.addingReportingOverflow(span)
+        guard !o1 && !o2 && 2 * top <= L else {
+            throw SSMError(.value, "the highest frequency bin first + (classes − 1)·spacing must be ≤ L/2 = \(L / 2) (higher bins alias), got \(o1 || o2 ? "an overflow" : String(top))")
+        }
         let omegas = SinusoidClassificationTask.binOmegas(classes: K, L: L, first: first, spacing: spacing)
         let data = try SinusoidClassificationTask(omegas: omegas, L: L, amplitudeJitter: jitter, snr: snr)
             .generate(count: count, seed: seed)

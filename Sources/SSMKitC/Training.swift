@@ -203,7 +203,7 @@ public func ssm_model_shapes(_ model: OpaquePointer?, _ L: Int64, _ input_size: 
     boundary("ssm_model_shapes") {
         let box: ModelBox = try box(model, "model")
         let L = try size(L, "L")
-        let shapes = box.model.shapes(L: L)
+        let shapes = try box.model.shapes(L: L)
         if let input_size { input_size.pointee = Int64(shapes.input) }
         if let output_size { output_size.pointee = Int64(shapes.output) }
     }
@@ -214,11 +214,10 @@ private func batchInput(_ box: ModelBox, _ batch: Int64, _ L: Int64, _ u: Unsafe
     -> (batch: Int, L: Int, u: [Double], outputs: Int) {
     let batch = try size(batch, "batch"), L = try size(L, "L")
     let u = try nonNull(u, "u")
-    let shapes = box.model.shapes(L: L)
+    let shapes = try box.model.shapes(L: L)
     let inputs = try elementCount(batch, shapes.input, what: "u"), outputs = try elementCount(batch, shapes.output, what: "y")
-    // The forward and reverse keep a few copies of the activations per block.
-    try requireWorkspace(elements: try elementCount(inputs + outputs, 16, what: "the activations"), bytesPerElement: 8,
-                         what: "the forward pass")
+    // The activations every block keeps, the scan's stored states, the FFT rows.
+    try requireWorkspace(elements: try box.model.workspaceBytes(batch: batch, L: L), bytesPerElement: 1, what: "the forward and reverse pass")
     return (batch, L, Array(UnsafeBufferPointer(start: u, count: inputs)), outputs)
 }
 
@@ -380,9 +379,11 @@ public func ssm_trainer_create(_ model: OpaquePointer?, _ optimizer: OpaquePoint
         let count = try size(count, "count"), L = try size(L, "L")
         guard batch_size >= 1 else { throw SSMError(.value, "batch_size = \(batch_size) must be ≥ 1") }
         let inputs = try nonNull(inputs, "inputs")
-        let shapes = modelBox.model.shapes(L: L)
+        let shapes = try modelBox.model.shapes(L: L)
         let inputCount = try elementCount(count, shapes.input, what: "inputs"), outputCount = try elementCount(count, shapes.output, what: "targets")
         try requireWorkspace(elements: inputCount + 2 * outputCount, bytesPerElement: 16, what: "the dataset copy")
+        try requireWorkspace(elements: try modelBox.model.workspaceBytes(batch: Int(min(Int64(count), max(batch_size, 1))), L: L),
+                             bytesPerElement: 1, what: "a training step")
         var classes = 0
         if case .deep(let m) = modelBox.model { classes = m.model.outputs }
         let data: ExampleArrays

@@ -247,6 +247,37 @@ int main(void) {
         expect(ssm_sinusoid_task(2, 4, 1, 1, 1, 0.1, 1, 0, tx, tl), SSM_ERR_VALUE, "2 frequencies", "one class");
     }
 
+    /* Traps found in review: sizes that overflow per example, aliasing/overflowing frequency
+     * bins, outputs that overflow into the cross-entropy. */
+    {
+        ssm_model_options_t mo;
+        ssm_model_t *wide = NULL, *deep = NULL;
+        int64_t in_size = 0;
+        double out1[2], u1[1] = {1e300};
+        int64_t label0[1] = {0};
+        ssm_model_options_default(&mo);
+        mo.H = 65536; mo.M = 1;
+        if (ssm_model_create(&mo, &wide) == SSM_OK) {
+            expect(ssm_model_shapes(wide, (int64_t)1 << 48, &in_size, NULL), SSM_ERR_SIZE, "overflow", "shapes H·L overflow");
+            ssm_model_free(wide);
+        }
+        double sx[8];
+        int64_t slab[1];
+        expect(ssm_sinusoid_task(1, 1, 65537, 0, (int64_t)1 << 48, 0.1, 1.0, 0, sx, slab), SSM_ERR_VALUE, "L/2", "bins overflow");
+        expect(ssm_sinusoid_task(1, 8, 2, 0, 8, 0.1, 1.0, 0, sx, slab), SSM_ERR_VALUE, "alias", "aliasing bins");
+        ssm_model_options_default(&mo);
+        mo.kind = SSM_MODEL_DEEP; mo.H = 2; mo.inputs = 1; mo.outputs = 2; mo.depth = 0;
+        mo.pooling = SSM_POOL_LAST; mo.objective = SSM_LOSS_CROSS_ENTROPY;
+        if (ssm_model_create(&mo, &deep) == SSM_OK) {
+            double p[10] = {1e300, 1e300, 0, 0, 1, -1, 1, -1, 0, 0}, loss = 0, metric = 0, grad[10];
+            ssm_model_set_parameters(deep, 10, p);
+            expect(ssm_model_loss_gradient(deep, 1, 1, u1, NULL, NULL, label0, &loss, &metric, grad), SSM_UNSTABLE, "overflow",
+                   "NaN logits");
+            expect(ssm_model_forward(deep, 1, 1, u1, out1), SSM_UNSTABLE, "overflow", "NaN outputs");
+            ssm_model_free(deep);
+        }
+    }
+
     /* float32 twins: the same checks, and float32 overflow reported. */
     float fk[4], fu[3] = {1, 2, NAN}, f32y[3], fdt[3] = {0.1f, 0.1f, 0.1f}, fbig[3] = {3e38f, 3e38f, 3e38f};
     ssm_complex_t grow = {0.5, 0}, one = {1, 0}, ten = {10, 0};

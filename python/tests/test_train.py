@@ -186,3 +186,20 @@ def test_checkpoints_round_trip_resume_and_reject_bad_files(tmp_path):
     with pytest.raises(ssmkit.SSMIOError):
         twin.load(tmp_path / "missing.safetensors")
     assert np.array_equal(twin.parameters, before)
+
+
+def test_hostile_optimizer_step_is_refused(tmp_path):
+    import json
+    model = diagonal_model()
+    opt = train.Optimizer(model, "adam")
+    path = tmp_path / "c.safetensors"
+    model.save(path, optimizer=opt)
+    raw = bytearray(path.read_bytes())
+    n = int.from_bytes(raw[:8], "little")
+    header = json.loads(raw[8:8 + n])
+    begin = 8 + n + header["optimizer.step"]["data_offsets"][0]
+    raw[begin:begin + 8] = (2**63 - 1).to_bytes(8, "little")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(ssmkit.SSMValueError, match="optimizer.step"):
+        model.load(path, optimizer=opt)
+    assert opt.steps == 0

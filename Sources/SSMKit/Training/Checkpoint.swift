@@ -193,7 +193,7 @@ public struct Checkpoint: Sendable, Equatable {
 private func checkOptimizerState(_ state: OptimizerState, count: Int) throws {
     try require(["sgd", "adam", "adamw"].contains(state.rule), .value,
                 "unknown optimizer rule \"\(state.rule)\" (known: sgd, adam, adamw)")
-    try require(state.step >= 0, .value, "optimizer.step = \(state.step) must be ≥ 0")
+    try require(state.step >= 0 && state.step <= 1 << 53, .value, "optimizer.step = \(state.step) must be in 0…2^53")
     try require(state.first.count == count, .size, "optimizer.first has \(state.first.count) entries, the parameters \(count)")
     try require(state.second.count == count, .size, "optimizer.second has \(state.second.count) entries, the parameters \(count)")
     try requireFinite(state.first, "optimizer.first")

@@ -122,6 +122,9 @@ public struct DeepSSMModel: Sendable {
         var cache = Cache(batch: batch, L: L, input: u)
         var x = affine(batch: batch, L: L, rows: H, columns: inputs, weight: encoderWeight, bias: encoderBias, x: u)
         for k in 0..<depth {
+            if let i = x.firstIndex(where: { !$0.isFinite }) {
+                throw SSMError(.unstable, "the input of block \(k) is \(x[i]) at entry \(i): the activations overflow")
+            }
             cache.blockInputs.append(x)
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
             cache.ssmCaches.append(ssmCache); cache.ssmOutputs.append(s)
@@ -155,6 +158,9 @@ public struct DeepSSMModel: Sendable {
         }
         cache.last = x
         let y = affine(batch: batch, L: L, rows: outputs, columns: H, weight: decoderWeight, bias: decoderBias, x: x)
+        if let k = y.firstIndex(where: { !$0.isFinite }) {
+            throw SSMError(.unstable, "output \(k) is \(y[k]): the activations overflow")
+        }
         return (pool(batch: batch, L: L, y), cache)
     }
 

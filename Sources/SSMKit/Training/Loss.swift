@@ -9,6 +9,9 @@ public func meanSquaredError(_ y: [Double], target: [Double], mask: [Double]? = 
     try require(y.count == target.count && (mask?.count ?? y.count) == y.count, .size,
                 "outputs (\(y.count)), targets (\(target.count)) and mask (\(mask?.count ?? y.count)) must have the same size")
     if let k = target.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "target[\(k)] is not finite") }
+    if let k = y.firstIndex(where: { !$0.isFinite }) {
+        throw SSMError(.unstable, "output \(k) is \(y[k]): the model's outputs overflow")
+    }
     let weight = mask?.reduce(0, +) ?? Double(y.count)
     try require(weight > 0, .value, "the mask selects no entry")
     var loss = 0.0, gradient = [Double](repeating: 0, count: y.count)
@@ -30,6 +33,9 @@ public func crossEntropy(logits: [Double], labels: [Int], classes: Int) throws -
     if let k = labels.firstIndex(where: { $0 < 0 || $0 >= classes }) {
         throw SSMError(.value, "label[\(k)] = \(labels[k]) is outside 0..<\(classes)")
     }
+    if let k = logits.firstIndex(where: { !$0.isFinite }) {
+        throw SSMError(.unstable, "logit \(k) is \(logits[k]): the model's outputs overflow")
+    }
     let batch = labels.count
     var loss = 0.0, correct = 0, gradient = [Double](repeating: 0, count: logits.count)
     for b in 0..<batch {
@@ -39,7 +45,7 @@ public func crossEntropy(logits: [Double], labels: [Int], classes: Int) throws -
         loss += top + Double.log(sum) - logits[b * classes + labels[b]]
         for c in 0..<classes { gradient[b * classes + c] = Double.exp(logits[b * classes + c] - top) / sum / Double(batch) }
         gradient[b * classes + labels[b]] -= 1 / Double(batch)
-        if row.firstIndex(of: top)! - b * classes == labels[b] { correct += 1 }
+        if let best = row.firstIndex(of: top), best - b * classes == labels[b] { correct += 1 }
     }
     return (loss / Double(batch), gradient, Double(correct) / Double(batch))
 }

@@ -94,9 +94,15 @@ public struct Optimizer: Sendable {
     public mutating func update(_ parameters: inout [Double], gradient: [Double]) throws -> Double {
         try require(parameters.count == first.count && gradient.count == first.count, .size,
                     "parameters and gradient need \(first.count) entries, got \(parameters.count) and \(gradient.count)")
-        var norm2 = 0.0
-        for g in gradient { norm2 += g * g }
-        let norm = norm2.squareRoot()
+        // ‖g‖ scaled by the largest entry, so a finite gradient never has an infinite norm.
+        var largest = 0.0
+        for g in gradient {
+            try require(g.isFinite, .value, "the gradient is not finite (\(g)): the step is skipped")
+            largest = max(largest, abs(g))
+        }
+        var sum = 0.0
+        if largest > 0 { for g in gradient { let r = g / largest; sum += r * r } }
+        let norm = largest * sum.squareRoot()
         try require(norm.isFinite, .value, "the gradient is not finite (norm \(norm)): the step is skipped")
         let clip = clipNorm.map { norm > $0 ? $0 / norm : 1 } ?? 1
         let factor = schedule.factor(step)

@@ -239,13 +239,52 @@ public enum AnyTrainableModel: TrainableModel, Sendable {
     }
 
     /// Entries of one example's input (per step × L, or channels × L) and output for length L.
-    public func shapes(L: Int) -> (input: Int, output: Int) {
+    /// Errors: `.size` when they overflow.
+    public func shapes(L: Int) throws -> (input: Int, output: Int) {
+        func product(_ a: Int, _ b: Int) throws -> Int {
+            let (p, overflow) = a.multipliedReportingOverflow(by: b)
+            try require(!overflow && p <= Int.max / 64, .size, "\(a) × \(b) entries per example overflow")
+            return p
+        }
         switch self {
-        case .diagonal(let m): return (m.layer.H * L, m.layer.H * L)
+        case .diagonal(let m): return (try product(m.layer.H, L), try product(m.layer.H, L))
         case .deep(let m):
             let model = m.model
-            return (model.inputs * L, model.pooling == .none ? model.outputs * L : model.outputs)
-        case .dense(let m): return (m.model.m * L, m.model.p * L)
+            return (try product(model.inputs, L), model.pooling == .none ? try product(model.outputs, L) : model.outputs)
+        case .dense(let m): return (try product(m.model.m, L), try product(m.model.p, L))
+        }
+    }
+
+    /// Bytes a forward and reverse pass of `batch` examples of length L allocate, about (the
+    /// activations every block keeps, the scan's stored states, the dense states, the FFT rows).
+    /// Errors: `.size` when the estimate overflows.
+    public func workspaceBytes(batch: Int, L: Int) throws -> Int {
+        func product(_ factors: Int...) throws -> Int {
+            var total = 1
+            for f in factors {
+                let (p, overflow) = total.multipliedReportingOverflow(by: max(f, 1))
+                try require(!overflow && p <= Int.max / 64, .size, "the work of a pass (\(factors)) overflows")
+                total = p
+            }
+            return total
+        }
+        let rows: Int, scanStates: Int
+        switch self {
+        case .diagonal(let m):
+            rows = try product(batch, m.layer.H)
+            scanStates = m.path == .scan ? try product(rows, L / 32 + 1, m.layer.M, 16) : 0
+            // u, y, gy, gu, the kernel, and the FFT rows (×4: padding to 2L, spectra).
+            return try product(rows, L, 8, 12) + scanStates
+        case .deep(let m):
+            let d = m.model
+            rows = try product(batch, max(d.H, d.inputs, d.outputs))
+            scanStates = d.path == .scan ? try product(batch, d.H, L / 32 + 1, d.M, 16, max(d.depth, 1)) : 0
+            // Per block: its input, s, GELU(s) and its slope, z, x̂ and the SSM layer's own (×12),
+            // plus the reverse's gradients of the same size.
+            return try product(rows, L, 8, 24, max(d.depth, 1)) + scanStates
+        case .dense(let m):
+            let d = m.model
+            return try product(batch, L, d.N + d.m + d.p, 8, 4)
         }
     }
 
