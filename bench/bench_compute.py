@@ -22,7 +22,6 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import gc  # noqa: E402
-import importlib.util  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
@@ -40,6 +39,8 @@ sys.path.insert(0, str(HERE.parent / "python"))
 
 import ssmkit  # noqa: E402
 from ssmkit import compute, init  # noqa: E402
+import jax_peer  # noqa: E402
+from jax_peer import JAX_ONE_THREAD_FLAGS, jax_available  # noqa: E402
 from bench_discretize import write_section, best_time, build_type, cpu_model, numpy_blas, thread_report, uname  # noqa: E402
 
 # Sizes of the rows (the issue's): kernel H × N/2 modes × L; scan and convolution H × N/2 × L.
@@ -49,9 +50,6 @@ KERNEL_WORK = f"diagonal kernel H={KERNEL_H}, N/2={KERNEL_N2}, L={KERNEL_L}"
 SCAN_WORK = f"diagonal scan H={SCAN_H}, N/2={SCAN_N2}, L={SCAN_L}"
 CONV_WORK = f"causal convolution H={SCAN_H}, L={SCAN_L}"
 VANDERMONDE_CHUNK = 8          # channels per exp-Vandermonde block (numpy and JAX)
-# JAX on one core: XLA's Eigen pool off, and the child pinned to one CPU (XLA knows no
-# `intra_op_parallelism_threads` flag: with `--` it aborts "Unknown flag", without it is ignored).
-JAX_ONE_THREAD_FLAGS = "--xla_cpu_multi_thread_eigen=false"
 # Kernel peak memory: (H, N/2, L); peers are measured only where `peers` is True.
 MEMORY_SIZES = [(64, 32, 16384, True), (64, 32, 65536, True), (512, 32, 16384, True)]
 
@@ -265,21 +263,6 @@ def float32_rows(repeat, min_time, s):
 # ------------------------------------------------------------------------------------------------
 
 
-def jax_available(install: bool) -> tuple[bool, str]:
-    if importlib.util.find_spec("jax") is not None:
-        return True, ""
-    if not install:
-        return False, "jax is not installed (and --no-jax-install was given)"
-    print('jax not found: trying `python3 -m pip install --quiet "jax[cpu]"` once', flush=True)
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "jax[cpu]"],
-                          capture_output=True, text=True)
-    importlib.invalidate_caches()
-    if done.returncode == 0 and importlib.util.find_spec("jax") is not None:
-        return True, ""
-    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return False, f'`pip install "jax[cpu]"` failed (exit {done.returncode}: {last})'
-
-
 def jax_child(setting: str, repeat: int, min_time: float) -> dict:
     """Runs in the child: times the four JAX programs and checks them against SSMKit."""
     if setting == "one":
@@ -343,16 +326,8 @@ def jax_child(setting: str, repeat: int, min_time: float) -> dict:
 
 
 def run_jax_child(setting: str, repeat: int, min_time: float) -> dict:
-    env = dict(os.environ, JAX_PLATFORMS="cpu")
-    if setting == "one":
-        env["XLA_FLAGS"] = " ".join(filter(None, [env.get("XLA_FLAGS"), JAX_ONE_THREAD_FLAGS]))
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--jax-child", setting,
-           "--repeat", str(repeat), "--min-time", str(min_time)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"JAX child ({setting}) exited {done.returncode}: "
-                           + (done.stderr.strip().splitlines() or ["no output"])[-1])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return jax_peer.run_jax_child(str(Path(__file__).resolve()), setting,
+                                  ["--repeat", str(repeat), "--min-time", str(min_time)], setting)
 
 
 def jax_rows(repeat, min_time, ours, install: bool):

@@ -26,9 +26,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
-import importlib.util  # noqa: E402
 import json  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import NamedTuple  # noqa: E402
@@ -41,6 +39,8 @@ sys.path.insert(0, str(HERE.parent / "python"))
 
 import ssmkit  # noqa: E402
 from ssmkit import compute, init, train  # noqa: E402
+import jax_peer  # noqa: E402
+from jax_peer import JAX_ONE_THREAD_FLAGS, jax_available  # noqa: E402
 from bench_discretize import write_section, best_time, build_type, cpu_model, numpy_blas, thread_report, uname  # noqa: E402
 
 # The sizes.
@@ -51,8 +51,6 @@ LR = 1e-3
 BETAS, EPS = (0.9, 0.999), 1e-8
 LN_EPS = 1e-5                     # DeepSSMModel.layerNormEpsilon
 DELAY = 32                        # the targets: the input delayed by DELAY steps
-# JAX on one core (as bench_compute.py): XLA's Eigen pool off and the child pinned to one CPU.
-JAX_ONE_THREAD_FLAGS = "--xla_cpu_multi_thread_eigen=false"
 JAX_SETTINGS = [("float32", "one"), ("float32", "default"), ("float64", "one"), ("float64", "default")]
 THREAD_LABEL = {"one": "1 core", "default": "default threads"}
 
@@ -190,21 +188,6 @@ def ssmkit_times(depth: int, repeat: int, min_time: float) -> tuple[float, float
 # ------------------------------------------------------------------------------------------------
 
 
-def jax_available(install: bool) -> tuple[bool, str]:
-    if importlib.util.find_spec("jax") is not None:
-        return True, ""
-    if not install:
-        return False, "jax is not installed (and --no-jax-install was given)"
-    print('jax not found: trying `python3 -m pip install --quiet "jax[cpu]"` once', flush=True)
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "jax[cpu]"],
-                          capture_output=True, text=True)
-    importlib.invalidate_caches()
-    if done.returncode == 0 and importlib.util.find_spec("jax") is not None:
-        return True, ""
-    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return False, f'`pip install "jax[cpu]"` failed (exit {done.returncode}: {last})'
-
-
 def jax_child(setting: str, precision: str, repeat: int, min_time: float) -> dict:
     if setting == "one":
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -309,16 +292,9 @@ def group_ranges(depth: int) -> dict[str, tuple[int, int]]:
 
 
 def run_jax_child(setting: str, precision: str, repeat: int, min_time: float) -> dict:
-    env = dict(os.environ, JAX_PLATFORMS="cpu")
-    if setting == "one":
-        env["XLA_FLAGS"] = " ".join(filter(None, [env.get("XLA_FLAGS"), JAX_ONE_THREAD_FLAGS]))
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--jax-child", setting, precision,
-           "--repeat", str(repeat), "--min-time", str(min_time)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"JAX child ({precision}, {setting}) exited {done.returncode}: "
-                           + (done.stderr.strip().splitlines() or ["no output"])[-1])
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return jax_peer.run_jax_child(str(Path(__file__).resolve()), setting,
+                                  [precision, "--repeat", str(repeat), "--min-time", str(min_time)],
+                                  f"{precision}, {setting}")
 
 
 def jax_rows(repeat, min_time, ours, install: bool):
