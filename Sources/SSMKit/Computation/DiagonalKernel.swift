@@ -10,12 +10,12 @@ import RealModule
 // a few tens of ulps at any l — no error growth along L as in a running product — and memory is
 // the output plus O(N·T) per thread, whatever L.
 
-/// Length of a block of the power table.
-private let blockLength = 128
-/// Powers evaluated directly every this many steps (products in between).
-private let anchorPeriod = 8
+/// Length of a block of the power table (shared with the kernel's reverse, KernelGradient.swift).
+let blockLength = 128
+/// Powers evaluated directly every this many steps or blocks (products in between).
+let anchorPeriod = 8
 /// Blocks whose coefficients are formed (and multiplied) together: bounds the work space.
-private let blockGroup = 32
+let blockGroup = 32
 
 /// K (H×L, row-major) from z and w (H×N each, row-major). `pairs`: conjugate-pair modes,
 /// K = 2·Re Σ; otherwise K = Re Σ. Channels are split across threads.
@@ -53,13 +53,9 @@ public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeB
         for h in channels {
             let out = kBase + h * L
             for n in 0..<N {
-                let zn = zBase[h * N + n], e = power(zn, 1)
+                let zn = zBase[h * N + n]
                 step[n] = power(zn, T)
-                var p = Complex<Double>(1, 0)
-                for t in 0..<T {
-                    p = t % anchorPeriod == 0 ? power(zn, t) : p * e
-                    table[n * T + t] = S(p.real); table[(N + n) * T + t] = S(p.imaginary)
-                }
+                anchoredPowers(zn, count: T) { t, p in table[n * T + t] = S(p.real); table[(N + n) * T + t] = S(p.imaginary) }
             }
             // The coefficients of `blockGroup` blocks at a time, each group one matrix product:
             // the work space stays O(N·T) whatever L.
@@ -68,14 +64,11 @@ public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeB
                 let group = min(blockGroup, rows - first)
                 for g in 0..<group {
                     let b = first + g
-                    if b % anchorPeriod == 0 {
-                        for n in 0..<N { anchor[n] = wBase[h * N + n] * power(zBase[h * N + n], b * T) * Complex(factor, 0) }
-                    } else {
-                        for n in 0..<N { anchor[n] = anchor[n] * step[n] }
-                    }
                     for n in 0..<N {
-                        coefficients[g * 2 * N + n] = S(anchor[n].real)
-                        coefficients[g * 2 * N + N + n] = S(-anchor[n].imaginary)
+                        anchor[n] = blockStart(b, zBase[h * N + n], T: T, previous: anchor[n], step: step[n])
+                        let c = wBase[h * N + n] * anchor[n] * Complex(factor, 0)
+                        coefficients[g * 2 * N + n] = S(c.real)
+                        coefficients[g * 2 * N + N + n] = S(-c.imaginary)
                     }
                 }
                 let full = min(group, blocks - first)   // whole blocks in this group; the rest is the tail
@@ -100,6 +93,25 @@ public func diagonalKernel<S: SequenceScalar>(H: Int, N: Int, L: Int, z: UnsafeB
     for k in 0..<hl where !kBase[k].isFinite {
         throw SSMError(.unstable, "the kernel overflows at channel \(k / L), l = \(k % L): a mode with Re z > 0 grows as e^(l·Re z)")
     }
+}
+
+/// e^(t·z) for t = 0 ..< count, each given to `body`: evaluated directly every `anchorPeriod` steps,
+/// by products with e^z in between (a few ulps each, no growth with t).
+@inline(__always)
+func anchoredPowers(_ z: Complex<Double>, count: Int, _ body: (Int, Complex<Double>) -> Void) {
+    let e = power(z, 1)
+    var p = Complex<Double>(1, 0)
+    for t in 0..<count {
+        p = t % anchorPeriod == 0 ? power(z, t) : p * e
+        body(t, p)
+    }
+}
+
+/// The start e^(b·T·z) of block b: evaluated directly every `anchorPeriod` blocks, else the previous
+/// block's start times `step` = e^(T·z).
+@inline(__always)
+func blockStart(_ b: Int, _ z: Complex<Double>, T: Int, previous: Complex<Double>, step: Complex<Double>) -> Complex<Double> {
+    b % anchorPeriod == 0 ? power(z, b * T) : previous * step
 }
 
 /// e^(m·z) in float64: exp of the real part times cos/sin of the imaginary part, each of the exact

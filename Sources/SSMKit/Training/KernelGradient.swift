@@ -1,7 +1,7 @@
 import ComplexModule
 import RealModule
 
-// The reverse of the diagonal kernel (MATH.md §8). With K_l = f·Re Σ_n w_n e^(l z_n) and
+// The reverse of the diagonal kernel (MATH.md §8), on its power table (DiagonalKernel.swift). With K_l = f·Re Σ_n w_n e^(l z_n) and
 // g_l = ∂L/∂K_l for a real loss L, write a complex parameter's gradient as
 // γ_x = ∂L/∂Re x + i ∂L/∂Im x (so a holomorphic y = φ(x) passes it back as γ_x = conj(φ'(x))·γ_y).
 // Then
@@ -9,13 +9,6 @@ import RealModule
 // S0 and S1 are transposed Vandermonde products, computed with the forward kernel's blocked power
 // table (l = bT + t, e^(lz) = e^(bTz)·e^(tz), anchors exact in float64 every few blocks): per
 // group of blocks, the rows g[b, t] and l·g[b, t] times the table are matrix products.
-
-/// Length of a block of the power table (as the forward kernel).
-private let blockLength = 128
-/// Block starts evaluated directly every this many blocks (products in between).
-private let anchorPeriod = 8
-/// Blocks multiplied together: bounds the work space to O(N·T) per thread.
-private let blockGroup = 32
 
 /// γ_z and γ_w (H×N) from g = ∂L/∂K (H×L); z, w as `diagonalKernel`. `pairs`: f = 2.
 /// Errors: `.size`, `.value` (non-finite input).
@@ -45,13 +38,8 @@ public func diagonalKernelGradient(H: Int, N: Int, L: Int, z: UnsafeBufferPointe
         for h in channels {
             let zh = z.baseAddress! + h * N, g = gK.baseAddress! + h * L
             for n in 0..<N {
-                let e = power(zh[n], 1)
                 step[n] = power(zh[n], T)
-                var p = Complex<Double>(1, 0)
-                for t in 0..<T {
-                    p = t % anchorPeriod == 0 ? power(zh[n], t) : p * e
-                    table[t * 2 * N + n] = p.real; table[t * 2 * N + N + n] = p.imaginary
-                }
+                anchoredPowers(zh[n], count: T) { t, p in table[t * 2 * N + n] = p.real; table[t * 2 * N + N + n] = p.imaginary }
                 s0[n] = .zero; s1[n] = .zero
             }
             var first = 0
@@ -73,11 +61,7 @@ public func diagonalKernelGradient(H: Int, N: Int, L: Int, z: UnsafeBufferPointe
                 }
                 for b in 0..<group {
                     let block = first + b
-                    if block % anchorPeriod == 0 {
-                        for n in 0..<N { anchor[n] = power(zh[n], block * T) }
-                    } else {
-                        for n in 0..<N { anchor[n] = anchor[n] * step[n] }
-                    }
+                    for n in 0..<N { anchor[n] = blockStart(block, zh[n], T: T, previous: anchor[n], step: step[n]) }
                     let p0 = b * 2 * N, p1 = (group + b) * 2 * N
                     for n in 0..<N {
                         s0[n] += anchor[n] * Complex(products[p0 + n], products[p0 + N + n])
