@@ -105,8 +105,8 @@ public struct DeepSSMModel: Sendable {
     public struct Cache: Sendable {
         let batch: Int, L: Int
         let input: [Double]
-        /// Per block: its input x, the SSM's cache and output s, and (layer norm) x̂ and 1/σ per step.
-        var blockInputs: [[Double]] = [], ssmCaches: [DiagonalSSMLayer.Cache] = [], ssmOutputs: [[Double]] = []
+        /// Per block: the SSM layer's cache, and (layer norm) x̂ and 1/σ per step.
+        var ssmCaches: [DiagonalSSMLayer.Cache] = []
         /// Per block: GELU(s) and its derivative Φ(s) + s·φ(s), evaluated once in the forward pass.
         var activations: [[Double]] = [], activationSlopes: [[Double]] = []
         var normalized: [[Double]] = [], inverseDeviations: [[Double]] = []
@@ -125,9 +125,8 @@ public struct DeepSSMModel: Sendable {
             if let i = x.firstIndex(where: { !$0.isFinite }) {
                 throw SSMError(.unstable, "the input of block \(k) is \(x[i]) at entry \(i): the activations overflow")
             }
-            cache.blockInputs.append(x)
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
-            cache.ssmCaches.append(ssmCache); cache.ssmOutputs.append(s)
+            cache.ssmCaches.append(ssmCache)
             var activation = [Double](repeating: 0, count: s.count), slope = activation
             activation.withUnsafeMutableBufferPointer { ap in
                 slope.withUnsafeMutableBufferPointer { sp in
