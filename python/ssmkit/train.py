@@ -29,7 +29,7 @@ import numpy as np
 
 from . import _bindings as _b
 from ._errors import SSMSizeError, SSMValueError, _check
-from ._validate import as_array, as_size, choice, empty
+from ._validate import as_array, as_name, as_size, choice, empty
 
 __all__ = ["Model", "Optimizer", "Trainer", "History", "fit", "plot_history", "input_process", "autocorrelation",
            "memory_weights", "memory_target", "delayed_recall", "sinusoid_task"]
@@ -78,11 +78,9 @@ class _Handle:
 
 
 def _path_bytes(path) -> bytes:
+    """A str or os.PathLike path as UTF-8 for the library (NUL and other types refused)."""
     import os
-    text = os.fspath(path)
-    if "\0" in text:
-        raise SSMValueError(f"path {text!r} contains a NUL character")
-    return text.encode("utf-8")
+    return as_name(os.fspath(path), "path")
 
 
 class Model(_Handle):
