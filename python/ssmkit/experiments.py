@@ -97,24 +97,19 @@ def teacher_student(out: Path, quick: bool = False) -> dict:
     return {"final": final, "seconds": seconds, "holds": final < 1e-3}
 
 
-def sinusoid_data(count: int, L: int, omegas: np.ndarray, snr: float, rng) -> tuple[np.ndarray, np.ndarray]:
-    """x_t = A sin(ω_k t + θ) + σ ε_t with A ~ U[0.8, 1.2], θ ~ U[0, 2π), σ² = 1/(2·snr); labels k."""
-    labels = rng.integers(0, len(omegas), count)
-    t = np.arange(L)
-    amplitude = rng.uniform(0.8, 1.2, count)[:, None]
-    phase = rng.uniform(0, 2 * np.pi, count)[:, None]
-    x = amplitude * np.sin(omegas[labels][:, None] * t + phase)
-    x += rng.standard_normal((count, L)) * np.sqrt(1 / (2 * snr))
-    return x[..., None], labels
-
-
 def sinusoid_classification(out: Path, quick: bool = False) -> dict:
-    """Which of 8 frequencies (bins 4, 8, …, 32 of L = 256) a noisy sinusoid (SNR 1) has."""
-    rng = np.random.default_rng(7)
-    L, classes = 256, 8
-    omegas = 2 * np.pi * np.arange(4, 4 * classes + 1, 4) / L
+    """Which of 8 frequencies (bins 4, 8, …, 32 of L = 256) a noisy sinusoid (SNR 1) has.
+
+    Data from ``train.sinusoid_task`` (``ssm_sinusoid_task``) with first = spacing = 4 (its defaults,
+    8 and 8, would give bins 8, 16, …, 64) and amplitude jitter 0.2 (A ~ U[0.8, 1.2]); the training
+    and test sets are drawn with different seeds.
+    """
+    L, classes, first, spacing, jitter, snr = 256, 8, 4, 4, 0.2, 1.0
+    train_seed, test_seed = 7, 8
     count, test = (512, 256) if quick else (4096, 1024)
-    x, labels = sinusoid_data(count + test, L, omegas, snr=1.0, rng=rng)
+    task = dict(L=L, classes=classes, first=first, spacing=spacing, jitter=jitter, snr=snr)
+    x_train, y_train = train.sinusoid_task(count, seed=train_seed, **task)
+    x_test, y_test = train.sinusoid_task(test, seed=test_seed, **task)
     H, M, depth = 32, 16, 2
     model = train.Model("deep", H=H, M=M, inputs=1, outputs=classes, depth=depth, pooling="mean",
                         objective="cross_entropy", seed=3)
@@ -126,18 +121,20 @@ def sinusoid_classification(out: Path, quick: bool = False) -> dict:
     opt = train.Optimizer(model, "adamw", lr=4e-3, weight_decay=0.01, ssm_lr=1e-3, warmup=50, total_steps=steps)
     started = time.perf_counter()
     rows = []
-    trainer = train.Trainer(model, opt, x[:count], labels=labels[:count], batch_size=batch, seed=2)
+    trainer = train.Trainer(model, opt, x_train, labels=y_train, batch_size=batch, seed=2)
     for epoch in range(epochs):
         h = trainer.run(1, progress=False)
-        logits = model(x[count:])
-        accuracy = float(np.mean(np.argmax(logits, axis=1) == labels[count:]))
+        logits = model(x_test)
+        accuracy = float(np.mean(np.argmax(logits, axis=1) == y_test))
         rows.append([epoch + 1, float(h.epoch_means()[-1]), float(h.epoch_means(h.metrics)[-1]), accuracy])
     seconds = time.perf_counter() - started
     final = rows[-1][3]
     verdict = "holds" if final >= 0.98 else "does NOT hold"
     summary = [f"Deep model: encoder 1 → {H}, {depth} blocks [S4D-Lin layer (M = {M}) → GELU → linear → residual, "
                f"layer norm], mean pooling, decoder → {classes} classes; {count} training and {test} test sequences, "
-               f"L = {L}, frequencies 2π·(4, 8, …, 32)/L, amplitude U[0.8, 1.2], random phase, SNR 1; AdamW lr 4e-3 "
+               f"L = {L}, frequencies 2π·({first}, {first + spacing}, …, {first + (classes - 1) * spacing})/L, "
+               f"amplitude U[{1 - jitter:g}, {1 + jitter:g}], random phase, SNR {snr:g} (train.sinusoid_task, "
+               f"seeds {train_seed} training, {test_seed} test); AdamW lr 4e-3 "
                f"(SSM parameters 1e-3, no decay), batch {batch}, {epochs} epochs ({steps} steps) in {seconds:.0f} s.",
                f"Final test accuracy: **{100 * final:.1f}%** — the claim (≥ 98%) {verdict}."
                + (" (quick run: not the experiment's numbers)" if quick else "")]
