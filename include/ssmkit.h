@@ -551,6 +551,15 @@ typedef enum {
     SSM_PATH_SCAN = 1
 } ssm_path_t;
 
+/** The precision of a model's activations (its sequence-sized arrays). Parameters, gradients and
+ *  optimizer state are double either way; FLOAT32 halves the activations' memory and runs the FFT
+ *  convolutions and position-wise products in float32 (gradients then agree with FLOAT64 to about
+ *  1e-5 relative). The scan path (SSM_PATH_SCAN) keeps its states in double in both. */
+typedef enum {
+    SSM_PRECISION_FLOAT64 = 0,
+    SSM_PRECISION_FLOAT32 = 1
+} ssm_precision_t;
+
 /** Options of ssm_model_create (fill with ssm_model_options_default first). */
 typedef struct {
     int64_t size;           /**< sizeof(ssm_model_options_t); set by ssm_model_options_default */
@@ -567,6 +576,7 @@ typedef struct {
     int32_t dt_transform;   /**< an ssm_dt_transform_t for Δ (default EXP) */
     int32_t path;           /**< an ssm_path_t (default CONVOLUTION) */
     uint64_t seed;          /**< DEEP: seed of the dense weights (uniform ±1/√fan_in) (default 0) */
+    int32_t precision;      /**< an ssm_precision_t for the activations (default FLOAT64) */
 } ssm_model_options_t;
 
 /** Fills `options` with the defaults above. Errors: SSM_ERR_NULL. */

@@ -37,7 +37,7 @@ func require(_ condition: Bool, _ kind: SSMError.Kind, _ message: @autoclosure (
 }
 
 /// Throws `.value` naming `name` and the first bad index if any entry is NaN or infinite.
-func requireFinite<C: Collection>(_ values: C, _ name: String) throws where C.Element == Double {
+func requireFinite<C: Collection>(_ values: C, _ name: String) throws where C.Element: FloatingPoint {
     var index = 0
     for v in values {
         if !v.isFinite { throw SSMError(.value, "\(name)[\(index)] = \(v) is not finite") }

@@ -37,7 +37,7 @@ public func ssm_model_options_default(_ options: UnsafeMutablePointer<ssm_model_
         let options = try nonNull(options, "options")
         options.pointee = ssm_model_options_t(
             size: Int64(MemoryLayout<ssm_model_options_t>.size), kind: 0, H: 1, M: 16, inputs: 1, outputs: 1, depth: 2,
-            layer_norm: 1, pooling: 0, objective: 0, real_param: 0, dt_transform: 0, path: 0, seed: 0)
+            layer_norm: 1, pooling: 0, objective: 0, real_param: 0, dt_transform: 0, path: 0, seed: 0, precision: 0)
     }
 }
 
@@ -57,10 +57,14 @@ public func ssm_model_create(_ options: UnsafePointer<ssm_model_options_t>?, _ m
     boundary("ssm_model_create") {
         let out = try nonNull(model, "model")
         out.pointee = nil
-        let c = try readOptions(options, minimumSize: MemoryLayout<ssm_model_options_t>.size,
+        // Structs from before `precision` was added (it was the last field) are accepted.
+        let c = try readOptions(options, minimumSize: MemoryLayout<ssm_model_options_t>.offset(of: \.precision)!,
                                 default: { var o = ssm_model_options_t(); _ = ssm_model_options_default(&o); return o },
                                 name: "options")
         let real = try realPart(c.real_param)
+        guard let precision = Precision(rawValue: c.precision) else {
+            throw SSMError(.value, "options->precision = \(c.precision) is not an ssm_precision_t (FLOAT64 0, FLOAT32 1)")
+        }
         guard let step = TimescaleTransform(rawValue: c.dt_transform) else {
             throw SSMError(.value, "options->dt_transform = \(c.dt_transform) is not an ssm_dt_transform_t (EXP 0, SOFTPLUS 1)")
         }
@@ -76,7 +80,7 @@ public func ssm_model_create(_ options: UnsafePointer<ssm_model_options_t>?, _ m
             guard objective == .meanSquaredError else { throw SSMError(.value, "a DIAGONAL model is trained by MSE") }
             try requireWorkspace(elements: try elementCount(H, M, what: "the modes"), bytesPerElement: 64, what: "the model")
             let layer = try DiagonalSSMLayer(H: H, M: M, realPart: real, step: step)
-            out.pointee = handle(ModelBox(.diagonal(DiagonalSSMTrainable(layer: layer, path: path))))
+            out.pointee = handle(ModelBox(.diagonal(DiagonalSSMTrainable(layer: layer, path: path, precision: precision))))
         case 1:
             guard let pooling = Pooling(rawValue: c.pooling) else {
                 throw SSMError(.value, "options->pooling = \(c.pooling) is not an ssm_pooling_t (NONE 0, LAST 1, MEAN 2)")
@@ -91,6 +95,7 @@ public func ssm_model_create(_ options: UnsafePointer<ssm_model_options_t>?, _ m
             var deep = try DeepSSMModel(inputs: inputs, H: H, M: M, outputs: outputs, depth: depth, layerNorm: c.layer_norm != 0,
                                         pooling: pooling, realPart: real, step: step, seed: c.seed)
             deep.path = path
+            deep.precision = precision
             out.pointee = handle(ModelBox(.deep(DeepSSMTrainable(model: deep, objective: objective))))
         case 2:
             throw SSMError(.value, "options->kind = DENSE: make dense models with ssm_model_create_dense")

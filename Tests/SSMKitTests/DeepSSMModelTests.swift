@@ -56,6 +56,35 @@ import Testing
         }
     }
 
+    /// A float32 model against the same model in float64 (whose reverse is checked above): outputs,
+    /// loss and every gradient, both paths.
+    @Test(arguments: [(true, Pooling.none), (false, Pooling.last)])
+    func float32MatchesFloat64(layerNorm: Bool, pooling: Pooling) throws {
+        let classes = 3, batch = 3, L = 50
+        let m = try Self.model(layerNorm: layerNorm, pooling: pooling, outputs: classes)
+        let u = (0..<(batch * 2 * L)).map { Double.sin(0.61 * Double($0)) + 0.2 }
+        let target = (0..<(batch * classes * L)).map { Double.cos(0.23 * Double($0)) }
+        for path in [ComputationPath.convolution, .scan] {
+            var m64 = m, m32 = m
+            m64.path = path; m32.path = path; m32.precision = .float32
+            func pass(_ model: DeepSSMModel) throws -> (y: [Double], loss: Double, g: [Double]) {
+                let (y, cache) = try model.forward(batch: batch, L: L, u: u)
+                let (l, gOut): (Double, [Double])
+                if pooling == .none { (l, gOut) = try meanSquaredError(y, target: target) } else {
+                    let r = try crossEntropy(logits: y, labels: [2, 0, 1], classes: classes)
+                    (l, gOut) = (r.loss, r.gradient)
+                }
+                return (y, l, try model.backward(cache, gOutput: gOut))
+            }
+            let (y, loss, g) = try pass(m64), (y32, loss32, g32) = try pass(m32)
+            // float32 activations: ~1e-7 per operation through two blocks; 1e-5 of the largest entry.
+            let yLargest = y.map(abs).max()!, gLargest = g.map(abs).max()!
+            for i in y.indices { #expect(abs(y32[i] - y[i]) <= 1e-5 * yLargest, "\(path) output \(i)") }
+            #expect(abs(loss32 - loss) <= 1e-5 * abs(loss))
+            for i in g.indices { #expect(abs(g32[i] - g[i]) <= 1e-5 * gLargest, "\(path) parameter \(i): \(g32[i]) vs \(g[i])") }
+        }
+    }
+
     @Test func lossesAndBadInput() throws {
         let (l, g, acc) = try crossEntropy(logits: [0, 0, Double.log(2)], labels: [2], classes: 3)
         #expect(abs(l - Double.log(2)) <= 1e-15 && acc == 1)   // p = (1/4, 1/4, 1/2)

@@ -55,6 +55,34 @@ import Testing
         }
     }
 
+    /// float32 sequences against float64 (whose reverse is checked above): outputs and every
+    /// gradient, both paths, H = 5 (a short channel group of the float32 lanes) and L = 1 (the
+    /// float64 fallback of float32 transforms).
+    @Test(arguments: [(5, 70), (3, 1)])
+    func float32MatchesFloat64(H: Int, L: Int) throws {
+        let M = 3, batch = 3
+        var layer = try DiagonalSSMLayer(H: H, M: M)
+        let hm = H * M
+        let lambda = (0..<hm).map { k in Complex<Double>(k % M == 0 ? 0 : -0.2 * Double(k % M), Double.pi * Double(k % M + 1) / 3) }
+        let C = (0..<hm).map { k in Complex<Double>(0.5 - 0.05 * Double(k), 0.3) }
+        try layer.set(lambda: lambda, B: Array(repeating: .one, count: hm), C: C, D: (0..<H).map { 0.3 - 0.2 * Double($0) },
+                      dt: (0..<H).map { 0.02 * Double($0 + 1) })
+        let u = (0..<(batch * H * L)).map { Double.sin(0.9 * Double($0) + 0.3) }
+        let gy = (0..<(batch * H * L)).map { Double.cos(0.41 * Double($0)) }
+        for path in [ComputationPath.convolution, .scan] {
+            let (y, cache) = try layer.forward(batch: batch, L: L, u: u, path: path)
+            let (g, gu) = try layer.backward(cache, gy: gy, inputGradient: true)
+            let (y32, cache32) = try layer.forward(batch: batch, L: L, u: converted(u) as [Float], path: path)
+            let (g32, gu32) = try layer.backward(cache32, gy: converted(gy) as [Float], inputGradient: true)
+            // Inputs rounded to float32 (6e-8 relative) and float32 transforms: 1e-5 of the largest
+            // entry leaves a margin of ~10x over what is measured.
+            let yLargest = y.map(abs).max()!, gLargest = g.map(abs).max()!, guLargest = gu!.map(abs).max()!
+            for i in y.indices { #expect(abs(Double(y32[i]) - y[i]) <= 1e-5 * yLargest, "\(path) y[\(i)]") }
+            for i in g.indices { #expect(abs(g32[i] - g[i]) <= 1e-5 * gLargest, "\(path) parameter \(i): \(g32[i]) vs \(g[i])") }
+            for i in gu!.indices { #expect(abs(Double(gu32![i]) - gu![i]) <= 1e-5 * guLargest, "\(path) u[\(i)]") }
+        }
+    }
+
     @Test func clampAndInverses() throws {
         var layer = try DiagonalSSMLayer(H: 1, M: 1, realPart: .direct(clamp: true))
         layer.values[layer.aRange.lowerBound] = 0.5

@@ -255,6 +255,7 @@ int main(void) {
         mo.kind = SSM_MODEL_DIAGONAL; mo.H = 1; mo.M = 1;
         ssm_model_t *teacher = NULL, *student = NULL;
         CHECK_OK(ssm_model_create(&mo, &teacher));
+        mo.precision = SSM_PRECISION_FLOAT32;   /* the student computes its activations in float32 */
         CHECK_OK(ssm_model_create(&mo, &student));
         ssm_complex_t tl = {-0.5, 3}, sl = {-1, 1}, one = {1, 0}, tc = {0.8, -0.3};
         double dstep = 0.1, Dt = 0.2;

@@ -2,6 +2,7 @@
  * the process survives all of them. Runs under CTest. */
 #include <math.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -181,6 +182,12 @@ int main(void) {
         ssm_model_options_default(&mo);
         mo.M = 0;
         expect(ssm_model_create(&mo, &m), SSM_ERR_SIZE, "M", "model M = 0");
+        ssm_model_options_default(&mo);
+        mo.precision = 2;
+        expect(ssm_model_create(&mo, &m), SSM_ERR_VALUE, "precision", "model unknown precision");
+        ssm_model_options_default(&mo);
+        mo.size = (int64_t)offsetof(ssm_model_options_t, precision) - 1;
+        expect(ssm_model_create(&mo, &m), SSM_ERR_VALUE, "size", "model options smaller than before precision");
         expect(ssm_model_parameter_count(NULL, &n), SSM_ERR_NULL, "model", "parameter_count NULL model");
         ssm_model_options_default(&mo);
         mo.M = 1;

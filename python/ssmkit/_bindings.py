@@ -61,6 +61,7 @@ SSM_REAL_DIRECT, SSM_REAL_DIRECT_CLAMPED, SSM_REAL_NEG_EXP, SSM_REAL_NEG_SOFTPLU
 SSM_POOL_NONE, SSM_POOL_LAST, SSM_POOL_MEAN = range(3)
 SSM_LOSS_MSE, SSM_LOSS_CROSS_ENTROPY = 0, 1
 SSM_PATH_CONVOLUTION, SSM_PATH_SCAN = 0, 1
+SSM_PRECISION_FLOAT64, SSM_PRECISION_FLOAT32 = 0, 1
 SSM_OPT_SGD, SSM_OPT_ADAM, SSM_OPT_ADAMW = range(3)
 SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
 SSM_INPUT_WHITE, SSM_INPUT_AR1, SSM_INPUT_POWER_LAW, SSM_INPUT_CONSTANT = range(4)
@@ -99,7 +100,7 @@ class ssm_model_options_t(ctypes.Structure):
     _fields_ = [("size", c_int64), ("kind", c_int32), ("H", c_int64), ("M", c_int64), ("inputs", c_int64),
                 ("outputs", c_int64), ("depth", c_int64), ("layer_norm", c_int32), ("pooling", c_int32),
                 ("objective", c_int32), ("real_param", c_int32), ("dt_transform", c_int32), ("path", c_int32),
-                ("seed", ctypes.c_uint64)]
+                ("seed", ctypes.c_uint64), ("precision", c_int32)]
 
 
 class ssm_optimizer_options_t(ctypes.Structure):

@@ -8,15 +8,16 @@ import ssmkit
 from ssmkit import init, train
 
 
-def diagonal_model(M=4, H=1, real="direct", path="convolution"):
-    model = train.Model("diagonal", H=H, M=M, real=real, path=path)
+def diagonal_model(M=4, H=1, real="direct", path="convolution", dtype="float64"):
+    model = train.Model("diagonal", H=H, M=M, real=real, path=path, dtype=dtype)
     d = init.diagonal("lin", 2 * M, H, B="random", seed=3, real_part=-0.3)
     model.set_ssm(0, d.Lambda, d.B, d.C, D=np.full(H, 0.2), dt=np.full(H, 0.05))
     return model
 
 
-def deep_model(pooling="none", objective="mse", outputs=2):
-    model = train.Model("deep", H=3, M=2, inputs=2, outputs=outputs, depth=2, pooling=pooling, objective=objective, seed=1)
+def deep_model(pooling="none", objective="mse", outputs=2, dtype="float64"):
+    model = train.Model("deep", H=3, M=2, inputs=2, outputs=outputs, depth=2, pooling=pooling, objective=objective, seed=1,
+                        dtype=dtype)
     for k in range(2):
         d = init.diagonal("lin", 4, 3, B="random", seed=k, real_part=-0.4)
         model.set_ssm(k, d.Lambda, d.B, d.C, D=[0.1, 0.2, 0.3], dt=[0.05, 0.1, 0.2])
@@ -46,6 +47,32 @@ def test_gradient_matches_finite_differences_through_the_wrapper(make, shape):
         model.parameters = p0
         numeric = (values[0] - values[1]) / (2 * h)
         assert abs(numeric - g[i]) <= 1e-6 * max(abs(g[i]), 1e-2 * np.abs(g).max()), i
+
+
+@pytest.mark.parametrize("make,shape", [(lambda d: diagonal_model(H=5, dtype=d), (3, 5, 40)),
+                                        (lambda d: diagonal_model(H=2, path="scan", dtype=d), (3, 2, 40)),
+                                        (lambda d: deep_model(dtype=d), (3, 40, 2))])
+def test_float32_activations_match_float64(make, shape):
+    """A float32 model's outputs, loss and gradient against the same model in float64 (checked
+    against finite differences above): float32 rounding, 1e-5 of the largest entry."""
+    m64, m32 = make("float64"), make(np.float32)
+    assert m32.dtype == np.float32 and m64.dtype == np.float64
+    rng = np.random.default_rng(2)
+    u = rng.standard_normal(shape)
+    y64, y32 = m64(u), m32(u)
+    assert np.abs(y32 - y64).max() <= 1e-5 * np.abs(y64).max()
+    target = rng.standard_normal(y64.shape)
+    l64, _, g64 = m64.loss_and_gradient(u, targets=target)
+    l32, _, g32 = m32.loss_and_gradient(u, targets=target)
+    assert abs(l32 - l64) <= 1e-5 * l64
+    assert np.abs(g32 - g64).max() <= 1e-5 * np.abs(g64).max()
+    assert not np.array_equal(g32, g64)   # it did compute in float32
+
+
+def test_bad_dtype_is_refused():
+    for bad in ("float16", "int32", np.complex64, "nonsense"):
+        with pytest.raises(ssmkit.SSMValueError, match="dtype"):
+            train.Model("diagonal", dtype=bad)
 
 
 def test_teacher_student_fit_and_history():

@@ -69,7 +69,7 @@ public func causalConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: 
 /// Runs `body` on blocks of at most `blockRows` of `count` rows, the blocks split across threads.
 /// Each thread has its own zero-padded rows (the body writes only the first L entries of each, so
 /// the padding stays zero), spectra and output rows. The first error is kept in `failure`.
-private func inBlocks(_ count: Int, n: Int, half: Int, failure: SSMErrorSlot,
+func inBlocks(_ count: Int, n: Int, half: Int, failure: SSMErrorSlot,
                       _ body: (Range<Int>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Complex<Double>>,
                                UnsafeMutablePointer<Double>) throws -> Void) {
     let blocks = (count + blockRows - 1) / blockRows

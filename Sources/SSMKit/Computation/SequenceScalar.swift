@@ -1,4 +1,5 @@
 import CLAPACK
+import RealModule
 
 // The element types of sequence-sized arrays — kernels, inputs, outputs, steps — in float64 or
 // float32. Parameters (λ, B, C, D) and states stay float64 in both: they are small, and they set
@@ -6,7 +7,7 @@ import CLAPACK
 // variants therefore halve the memory and traffic of the large arrays and round once at the end.
 
 /// Float or Double: the element type of the sequence-sized arrays of kernels, scans and convolution.
-public protocol SequenceScalar: BinaryFloatingPoint, Sendable {
+public protocol SequenceScalar: BinaryFloatingPoint, Real, Sendable {
     init(_ value: Double)
     /// The value in float64 (exact).
     var doubleValue: Double { get }

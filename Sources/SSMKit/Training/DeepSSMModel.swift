@@ -24,6 +24,8 @@ public struct DeepSSMModel: Sendable {
     public var ssm: [DiagonalSSMLayer]
     /// How the SSM layers run (the convolution, or the scan: same results to round-off).
     public var path: ComputationPath = .convolution
+    /// The precision of the activations (parameters and gradients are float64 either way).
+    public var precision: Precision = .float64
     /// Every other parameter: encoder W (H×inputs) and b (H); per block W (H×H), b (H) and, with
     /// layer norm, γ (H) and β (H); decoder W (outputs×H) and b (outputs).
     public var dense: [Double]
@@ -101,83 +103,90 @@ public struct DeepSSMModel: Sendable {
 
     // MARK: forward
 
-    /// What the reverse needs from a forward pass.
+    /// What the reverse needs from a forward pass (the activations, in the model's precision).
     public struct Cache: Sendable {
         let batch: Int, L: Int
-        let input: [Double]
-        /// Per block: the SSM layer's cache, and (layer norm) x̂ and 1/σ per step.
-        var ssmCaches: [DiagonalSSMLayer.Cache] = []
-        /// Per block: GELU(s) and its derivative Φ(s) + s·φ(s), evaluated once in the forward pass.
-        var activations: [[Double]] = [], activationSlopes: [[Double]] = []
-        var normalized: [[Double]] = [], inverseDeviations: [[Double]] = []
-        var last: [Double] = []
+        fileprivate var float64: Activations<Double>?
+        fileprivate var float32: Activations<Float>?
     }
 
-    /// The outputs (batch × outputs × L, or batch × outputs when pooled) for u (batch × inputs × L).
+    /// The outputs (batch × outputs × L, or batch × outputs when pooled) for u (batch × inputs × L),
+    /// computed in `precision`.
     public func forward(batch: Int, L: Int, u: [Double]) throws -> (output: [Double], cache: Cache) {
         try require(batch >= 1 && L >= 1 && u.count == batch * inputs * L, .size,
                     "u must have batch×inputs×L = \(batch)×\(inputs)×\(L) entries, got \(u.count)")
         if let k = u.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "u[\(k)] is not finite") }
         if let k = dense.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "dense parameter \(k) is not finite") }
-        var cache = Cache(batch: batch, L: L, input: u)
-        var x = affine(batch: batch, L: L, rows: H, columns: inputs, weight: encoderWeight, bias: encoderBias, x: u)
+        var cache = Cache(batch: batch, L: L)
+        let y: [Double]
+        switch precision {
+        case .float64:
+            let (output, activations) = try run(batch: batch, L: L, u: u)
+            cache.float64 = activations; y = output
+        case .float32:
+            let (output, activations) = try run(batch: batch, L: L, u: converted(u) as [Float])
+            cache.float32 = activations; y = doubles(output)
+        }
+        return (pool(batch: batch, L: L, y), cache)
+    }
+
+    /// The forward pass in S: the decoder's outputs (batch × outputs × L) and the activations.
+    private func run<S: SequenceScalar>(batch: Int, L: Int, u: [S]) throws -> ([S], Activations<S>) {
+        let weights: [S] = converted(dense)
+        var kept = Activations(input: u)
+        var x = affine(batch: batch, L: L, rows: H, columns: inputs, weights, weight: encoderWeight, bias: encoderBias, x: u)
         for k in 0..<depth {
             if let i = x.firstIndex(where: { !$0.isFinite }) {
                 throw SSMError(.unstable, "the input of block \(k) is \(x[i]) at entry \(i): the activations overflow")
             }
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
-            cache.ssmCaches.append(ssmCache)
-            var activation = [Double](repeating: 0, count: s.count), slope = activation
+            kept.ssmCaches.append(ssmCache)
+            var activation = [S](repeating: 0, count: s.count), slope = activation
             activation.withUnsafeMutableBufferPointer { ap in
                 slope.withUnsafeMutableBufferPointer { sp in
                     s.withUnsafeBufferPointer { sv in
                         let a = ap.baseAddress!, g = sp.baseAddress!, v = sv.baseAddress!
-                        parallelFor(batch) { range in
-                            for i in (range.lowerBound * H * L)..<(range.upperBound * H * L) { (a[i], g[i]) = geluAndSlope(v[i]) }
-                        }
+                        inParallelRanges(s.count) { range in for i in range { (a[i], g[i]) = geluAndSlope(v[i]) } }
                     }
                 }
             }
-            cache.activations.append(activation); cache.activationSlopes.append(slope)
-            var z = affine(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k), x: activation)
-            for i in z.indices { z[i] += x[i] }
+            kept.activations.append(activation); kept.activationSlopes.append(slope)
+            // z = x + W·GELU(s) + b.
+            let z = affine(batch: batch, L: L, rows: H, columns: H, weights, weight: blockWeight(k), bias: blockBias(k),
+                           x: activation, residual: x)
             if layerNorm {
-                let (xHat, inverse) = normalize(batch: batch, L: L, z)
-                cache.normalized.append(xHat); cache.inverseDeviations.append(inverse)
-                x = xHat
-                for b in 0..<batch {
-                    for h in 0..<H {
-                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h], beta = dense[blockBeta(k) + h]
-                        for l in 0..<L { x[row + l] = gamma * xHat[row + l] + beta }
-                    }
-                }
+                let (xHat, inverse, output) = normalize(batch: batch, L: L, z, weights, gamma: blockGamma(k), beta: blockBeta(k))
+                kept.normalized.append(xHat); kept.inverseDeviations.append(inverse)
+                x = output
             } else {
                 x = z
             }
         }
-        cache.last = x
-        let y = affine(batch: batch, L: L, rows: outputs, columns: H, weight: decoderWeight, bias: decoderBias, x: x)
+        kept.last = x
+        let y = affine(batch: batch, L: L, rows: outputs, columns: H, weights, weight: decoderWeight, bias: decoderBias, x: x)
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             throw SSMError(.unstable, "output \(k) is \(y[k]): the activations overflow")
         }
-        return (pool(batch: batch, L: L, y), cache)
+        return (y, kept)
     }
 
-    /// W·X[b] + bias for each batch element (channel-first), W rows×columns at `weight` in `dense`.
-    private func affine(batch: Int, L: Int, rows: Int, columns: Int, weight: Int, bias: Int, x: [Double]) -> [Double] {
-        var y = [Double](repeating: 0, count: batch * rows * L)
-        for b in 0..<batch {
-            for r in 0..<rows { for l in 0..<L { y[(b * rows + r) * L + l] = dense[bias + r] } }
-        }
-        dense.withUnsafeBufferPointer { d in
+    /// W·X[b] + bias (+ residual[b]) for each batch element (channel-first), W rows×columns at
+    /// `weight` in `weights`; batch elements split across threads.
+    private func affine<S: SequenceScalar>(batch: Int, L: Int, rows: Int, columns: Int, _ weights: [S], weight: Int, bias: Int,
+                                           x: [S], residual: [S]? = nil) -> [S] {
+        var y = residual ?? [S](repeating: 0, count: batch * rows * L)
+        weights.withUnsafeBufferPointer { d in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    let out = yp.baseAddress!
+                    let out = yp.baseAddress!, w = d.baseAddress!
                     parallelFor(batch) { range in
                         for b in range {
-                            Double.matrixProduct(transposeA: false, transposeB: false, rows, L, columns, alpha: 1,
-                                                 d.baseAddress! + weight, columns, xp.baseAddress! + b * columns * L, L,
-                                                 beta: 1, out + b * rows * L, L)
+                            for r in 0..<rows {
+                                let row = out + (b * rows + r) * L, v = w[bias + r]
+                                if residual == nil { for l in 0..<L { row[l] = v } } else { for l in 0..<L { row[l] += v } }
+                            }
+                            S.matrixProduct(transposeA: false, transposeB: false, rows, L, columns, alpha: 1, w + weight, columns,
+                                            xp.baseAddress! + b * columns * L, L, beta: 1, out + b * rows * L, L)
                         }
                     }
                 }
@@ -186,37 +195,47 @@ public struct DeepSSMModel: Sendable {
         return y
     }
 
-    /// x̂ = (z − μ)/√(σ² + ε) over the channels at each (b, l), and 1/√(σ² + ε) per (b, l).
-    /// Loops run along l (contiguous) with the channel outside, so they vectorize.
-    private func normalize(batch: Int, L: Int, _ z: [Double]) -> ([Double], [Double]) {
-        var xHat = z, inverse = [Double](repeating: 0, count: batch * L)
-        let H = self.H
+    /// Layer norm over the channels at each (b, l): x̂ = (z − μ)/√(σ² + ε), 1/√(σ² + ε) per (b, l),
+    /// and the output γ·x̂ + β. Loops run along l (contiguous) with the channel outside, so they
+    /// vectorize; batch elements split across threads.
+    private func normalize<S: SequenceScalar>(batch: Int, L: Int, _ z: [S], _ weights: [S], gamma: Int, beta: Int)
+        -> (xHat: [S], inverse: [S], output: [S]) {
+        var xHat = z, inverse = [S](repeating: 0, count: batch * L), output = z
+        let H = self.H, epsilon = S(Self.layerNormEpsilon)
         z.withUnsafeBufferPointer { zp in
             xHat.withUnsafeMutableBufferPointer { xp in
                 inverse.withUnsafeMutableBufferPointer { ip in
-                    let z = zp.baseAddress!, xHat = xp.baseAddress!, inverse = ip.baseAddress!
-                    // Batch elements are independent: split across threads, each with its own sums.
-                    parallelFor(batch) { range in
-                        var mean = [Double](repeating: 0, count: L), variance = mean
-                        for b in range {
-                            for l in 0..<L { mean[l] = 0; variance[l] = 0 }
-                            for h in 0..<H { let row = (b * H + h) * L; for l in 0..<L { mean[l] += z[row + l] } }
-                            for l in 0..<L { mean[l] /= Double(H) }
-                            for h in 0..<H {
-                                let row = (b * H + h) * L
-                                for l in 0..<L { let d = z[row + l] - mean[l]; variance[l] += d * d }
-                            }
-                            for l in 0..<L { inverse[b * L + l] = 1 / (variance[l] / Double(H) + Self.layerNormEpsilon).squareRoot() }
-                            for h in 0..<H {
-                                let row = (b * H + h) * L
-                                for l in 0..<L { xHat[row + l] = (z[row + l] - mean[l]) * inverse[b * L + l] }
+                    output.withUnsafeMutableBufferPointer { op in
+                        weights.withUnsafeBufferPointer { wp in
+                            let z = zp.baseAddress!, xHat = xp.baseAddress!, inverse = ip.baseAddress!, out = op.baseAddress!
+                            let w = wp.baseAddress!
+                            parallelFor(batch) { range in
+                                var mean = [S](repeating: 0, count: L), variance = mean
+                                for b in range {
+                                    for l in 0..<L { mean[l] = 0; variance[l] = 0 }
+                                    for h in 0..<H { let row = z + (b * H + h) * L; for l in 0..<L { mean[l] += row[l] } }
+                                    for l in 0..<L { mean[l] /= S(H) }
+                                    for h in 0..<H {
+                                        let row = z + (b * H + h) * L
+                                        for l in 0..<L { let d = row[l] - mean[l]; variance[l] += d * d }
+                                    }
+                                    let inv = inverse + b * L
+                                    for l in 0..<L { inv[l] = 1 / (variance[l] / S(H) + epsilon).squareRoot() }
+                                    for h in 0..<H {
+                                        let offset = (b * H + h) * L, g = w[gamma + h], c = w[beta + h]
+                                        for l in 0..<L {
+                                            let v = (z[offset + l] - mean[l]) * inv[l]
+                                            xHat[offset + l] = v; out[offset + l] = g * v + c
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return (xHat, inverse)
+        return (xHat, inverse, output)
     }
 
     private func pool(batch: Int, L: Int, _ y: [Double]) -> [Double] {
@@ -234,7 +253,6 @@ public struct DeepSSMModel: Sendable {
         let batch = cache.batch, L = cache.L
         let expected = pooling == .none ? batch * outputs * L : batch * outputs
         try require(gOutput.count == expected, .size, "the output gradient needs \(expected) entries, got \(gOutput.count)")
-        var gDense = [Double](repeating: 0, count: dense.count)
         // Un-pool.
         var gy = [Double](repeating: 0, count: batch * outputs * L)
         switch pooling {
@@ -242,107 +260,186 @@ public struct DeepSSMModel: Sendable {
         case .last: for i in 0..<(batch * outputs) { gy[i * L + L - 1] = gOutput[i] }
         case .mean: for i in 0..<(batch * outputs) { for l in 0..<L { gy[i * L + l] = gOutput[i] / Double(L) } }
         }
-        var gx = affineBackward(batch: batch, L: L, rows: outputs, columns: H, weight: decoderWeight, bias: decoderBias,
-                                x: cache.last, gy: gy, into: &gDense)
+        if let kept = cache.float64 { return try reverse(kept, batch: batch, L: L, gy: gy) }
+        if let kept = cache.float32 { return try reverse(kept, batch: batch, L: L, gy: converted(gy) as [Float]) }
+        throw SSMError(.value, "the cache holds no activations")
+    }
+
+    /// The reverse pass in S from ∂L/∂y (batch × outputs × L).
+    private func reverse<S: SequenceScalar>(_ kept: Activations<S>, batch: Int, L: Int, gy: [S]) throws -> [Double] {
+        let weights: [S] = converted(dense)
+        var gDense = [Double](repeating: 0, count: dense.count)
+        var gx = affineBackward(batch: batch, L: L, rows: outputs, columns: H, weights, weight: decoderWeight, bias: decoderBias,
+                                x: kept.last, gy: gy, into: &gDense)
         var gSSM = [[Double]](repeating: [], count: depth)
         for k in stride(from: depth - 1, through: 0, by: -1) {
-            var gz = gx
-            if layerNorm {
-                let xHat = cache.normalized[k], inverse = cache.inverseDeviations[k]
-                gz = [Double](repeating: 0, count: gx.count)
-                var mean1 = [Double](repeating: 0, count: L), mean2 = mean1
-                for b in 0..<batch {
-                    for l in 0..<L { mean1[l] = 0; mean2[l] = 0 }
-                    for h in 0..<H {
-                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h]
-                        var gGamma = 0.0, gBeta = 0.0
-                        for l in 0..<L {
-                            let g = gx[row + l]
-                            gGamma += g * xHat[row + l]; gBeta += g
-                            mean1[l] += g * gamma; mean2[l] += g * gamma * xHat[row + l]
-                        }
-                        gDense[blockGamma(k) + h] += gGamma; gDense[blockBeta(k) + h] += gBeta
-                    }
-                    for h in 0..<H {
-                        let row = (b * H + h) * L, gamma = dense[blockGamma(k) + h]
-                        for l in 0..<L {
-                            gz[row + l] = inverse[b * L + l] * (gx[row + l] * gamma - mean1[l] / Double(H) - xHat[row + l] * mean2[l] / Double(H))
-                        }
-                    }
-                }
-            }
+            let gz = layerNorm ? normalizeBackward(batch: batch, L: L, k, kept, weights, gx: gx, into: &gDense) : gx
             // z = x + W·GELU(s) + b, s = SSM(x).
-            var ga = affineBackward(batch: batch, L: L, rows: H, columns: H, weight: blockWeight(k), bias: blockBias(k),
-                                    x: cache.activations[k], gy: gz, into: &gDense)
-            let slope = cache.activationSlopes[k]
-            for i in ga.indices { ga[i] *= slope[i] }
-            let (gLayer, gInput) = try ssm[k].backward(cache.ssmCaches[k], gy: ga, inputGradient: true)
+            var ga = affineBackward(batch: batch, L: L, rows: H, columns: H, weights, weight: blockWeight(k), bias: blockBias(k),
+                                    x: kept.activations[k], gy: gz, into: &gDense)
+            multiply(&ga, by: kept.activationSlopes[k])
+            let (gLayer, gInput) = try ssm[k].backward(kept.ssmCaches[k], gy: ga, inputGradient: true)
             gSSM[k] = gLayer
             gx = gz
-            for i in gx.indices { gx[i] += gInput![i] }
+            add(gInput!, to: &gx)
         }
-        _ = affineBackward(batch: batch, L: L, rows: H, columns: inputs, weight: encoderWeight, bias: encoderBias,
-                           x: cache.input, gy: gx, into: &gDense, inputGradient: false)
+        _ = affineBackward(batch: batch, L: L, rows: H, columns: inputs, weights, weight: encoderWeight, bias: encoderBias,
+                           x: kept.input, gy: gx, into: &gDense, inputGradient: false)
         return gSSM.flatMap { $0 } + gDense
     }
 
-    /// The reverse of `affine`: adds ∂W = Σ_b GY[b]·X[b]ᵀ and ∂bias to `gDense`; returns Wᵀ·GY[b].
-    private func affineBackward(batch: Int, L: Int, rows: Int, columns: Int, weight: Int, bias: Int, x: [Double],
-                                gy: [Double], into gDense: inout [Double], inputGradient: Bool = true) -> [Double] {
-        var gx = [Double](repeating: 0, count: inputGradient ? batch * columns * L : 0)
-        for b in 0..<batch {
-            for r in 0..<rows {
-                var s = 0.0
-                for l in 0..<L { s += gy[(b * rows + r) * L + l] }
-                gDense[bias + r] += s
-            }
-        }
-        dense.withUnsafeBufferPointer { d in
-            x.withUnsafeBufferPointer { xp in
-                gy.withUnsafeBufferPointer { gp in
-                    gDense.withUnsafeMutableBufferPointer { gd in
-                        gx.withUnsafeMutableBufferPointer { gxp in
-                            // ∂W as one product over all batch elements: GY (rows × b·L) against X, both
-                            // read batch by batch through a transposed view is not contiguous, so each
-                            // thread sums its own batch range into a private ∂W, added afterwards.
-                            let slots = min(threadCount, batch)
-                            var partial = [Double](repeating: 0, count: slots * rows * columns)
-                            let gxOut = gxp.baseAddress
-                            partial.withUnsafeMutableBufferPointer { pp in
-                                let pBase = pp.baseAddress!
-                                let chunk = (batch + slots - 1) / slots
-                                parallelFor(slots) { threads in
-                                    for t in threads {
-                                        for b in (t * chunk)..<min(batch, (t + 1) * chunk) {
-                                            Double.matrixProduct(transposeA: false, transposeB: true, rows, columns, L, alpha: 1,
-                                                                 gp.baseAddress! + b * rows * L, L, xp.baseAddress! + b * columns * L, L,
-                                                                 beta: 1, pBase + t * rows * columns, columns)
-                                            if inputGradient {
-                                                Double.matrixProduct(transposeA: true, transposeB: false, columns, L, rows, alpha: 1,
-                                                                     d.baseAddress! + weight, columns, gp.baseAddress! + b * rows * L, L,
-                                                                     beta: 0, gxOut! + b * columns * L, L)
+    /// The reverse of block k's layer norm: ∂z from ∂x; adds ∂γ and ∂β to `gDense`.
+    private func normalizeBackward<S: SequenceScalar>(batch: Int, L: Int, _ k: Int, _ kept: Activations<S>, _ weights: [S],
+                                                      gx: [S], into gDense: inout [Double]) -> [S] {
+        let H = self.H, gamma = blockGamma(k)
+        var gz = [S](repeating: 0, count: gx.count)
+        // Per batch element: Σ_l g·x̂ and Σ_l g per channel (∂γ, ∂β), summed afterwards.
+        var partial = [Double](repeating: 0, count: batch * 2 * H)
+        kept.normalized[k].withUnsafeBufferPointer { xp in
+            kept.inverseDeviations[k].withUnsafeBufferPointer { ip in
+                gx.withUnsafeBufferPointer { gp in
+                    gz.withUnsafeMutableBufferPointer { zp in
+                        partial.withUnsafeMutableBufferPointer { pp in
+                            weights.withUnsafeBufferPointer { wp in
+                                let xHat = xp.baseAddress!, inverse = ip.baseAddress!, g = gp.baseAddress!, out = zp.baseAddress!
+                                let sums = pp.baseAddress!, w = wp.baseAddress!
+                                parallelFor(batch) { range in
+                                    var mean1 = [S](repeating: 0, count: L), mean2 = mean1
+                                    for b in range {
+                                        for l in 0..<L { mean1[l] = 0; mean2[l] = 0 }
+                                        for h in 0..<H {
+                                            let row = (b * H + h) * L, c = w[gamma + h]
+                                            var gGamma = S.zero, gBeta = S.zero
+                                            for l in 0..<L {
+                                                let v = g[row + l], gv = v * c
+                                                gGamma += v * xHat[row + l]; gBeta += v
+                                                mean1[l] += gv; mean2[l] += gv * xHat[row + l]
+                                            }
+                                            sums[(b * 2 + 0) * H + h] = gGamma.doubleValue
+                                            sums[(b * 2 + 1) * H + h] = gBeta.doubleValue
+                                        }
+                                        let scale = 1 / S(H)
+                                        for h in 0..<H {
+                                            let row = (b * H + h) * L, c = w[gamma + h]
+                                            for l in 0..<L {
+                                                out[row + l] = inverse[b * L + l]
+                                                    * (g[row + l] * c - mean1[l] * scale - xHat[row + l] * mean2[l] * scale)
                                             }
                                         }
                                     }
                                 }
                             }
-                            for t in 0..<slots {
-                                for i in 0..<(rows * columns) { gd[weight + i] += partial[t * rows * columns + i] }
+                        }
+                    }
+                }
+            }
+        }
+        for b in 0..<batch {
+            for h in 0..<H {
+                gDense[gamma + h] += partial[(b * 2 + 0) * H + h]
+                gDense[blockBeta(k) + h] += partial[(b * 2 + 1) * H + h]
+            }
+        }
+        return gz
+    }
+
+    /// The reverse of `affine`: adds ∂W = Σ_b GY[b]·X[b]ᵀ and ∂bias to `gDense`; returns Wᵀ·GY[b].
+    /// Each thread sums its batch range into a private ∂W and bias sum, added afterwards.
+    private func affineBackward<S: SequenceScalar>(batch: Int, L: Int, rows: Int, columns: Int, _ weights: [S], weight: Int,
+                                                   bias: Int, x: [S], gy: [S], into gDense: inout [Double],
+                                                   inputGradient: Bool = true) -> [S] {
+        var gx = [S](repeating: 0, count: inputGradient ? batch * columns * L : 0)
+        let slots = min(threadCount, batch), chunk = (batch + slots - 1) / slots
+        var partial = [S](repeating: 0, count: slots * rows * columns)
+        var biasSums = [Double](repeating: 0, count: slots * rows)
+        weights.withUnsafeBufferPointer { d in
+            x.withUnsafeBufferPointer { xp in
+                gy.withUnsafeBufferPointer { gp in
+                    gx.withUnsafeMutableBufferPointer { gxp in
+                        partial.withUnsafeMutableBufferPointer { pp in
+                            biasSums.withUnsafeMutableBufferPointer { bp in
+                                let gxOut = gxp.baseAddress, pBase = pp.baseAddress!, sums = bp.baseAddress!, g = gp.baseAddress!
+                                parallelFor(slots) { threads in
+                                    for t in threads {
+                                        for b in (t * chunk)..<min(batch, (t + 1) * chunk) {
+                                            for r in 0..<rows {
+                                                let row = g + (b * rows + r) * L
+                                                var s = S.zero
+                                                for l in 0..<L { s += row[l] }
+                                                sums[t * rows + r] += s.doubleValue
+                                            }
+                                            S.matrixProduct(transposeA: false, transposeB: true, rows, columns, L, alpha: 1,
+                                                            g + b * rows * L, L, xp.baseAddress! + b * columns * L, L,
+                                                            beta: 1, pBase + t * rows * columns, columns)
+                                            if inputGradient {
+                                                S.matrixProduct(transposeA: true, transposeB: false, columns, L, rows, alpha: 1,
+                                                                d.baseAddress! + weight, columns, g + b * rows * L, L,
+                                                                beta: 0, gxOut! + b * columns * L, L)
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        for t in 0..<slots {
+            for i in 0..<(rows * columns) { gDense[weight + i] += partial[t * rows * columns + i].doubleValue }
+            for r in 0..<rows { gDense[bias + r] += biasSums[t * rows + r] }
+        }
         return gx
+    }
+}
+
+/// The activations of a forward pass in S.
+private struct Activations<S: SequenceScalar>: Sendable {
+    let input: [S]
+    /// Per block: the SSM layer's cache, GELU(s) and its derivative Φ(s) + s·φ(s) (evaluated once
+    /// in the forward pass), and (layer norm) x̂ and 1/σ per step.
+    var ssmCaches: [DiagonalSSMLayer.Cache<S>] = []
+    var activations: [[S]] = [], activationSlopes: [[S]] = []
+    var normalized: [[S]] = [], inverseDeviations: [[S]] = []
+    /// The last block's output (the decoder's input).
+    var last: [S] = []
+}
+
+/// Runs body on contiguous ranges of 0..<count split across threads (element-wise work).
+private func inParallelRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let piece = 1 << 14
+    parallelFor((count + piece - 1) / piece) { blocks in
+        body((blocks.lowerBound * piece)..<min(count, blocks.upperBound * piece))
+    }
+}
+
+/// x[i] *= y[i], across threads.
+private func multiply<S: SequenceScalar>(_ x: inout [S], by y: [S]) {
+    let count = x.count
+    x.withUnsafeMutableBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+            let a = xp.baseAddress!, b = yp.baseAddress!
+            inParallelRanges(count) { range in for i in range { a[i] *= b[i] } }
+        }
+    }
+}
+
+/// x[i] += y[i], across threads.
+private func add<S: SequenceScalar>(_ y: [S], to x: inout [S]) {
+    let count = x.count
+    x.withUnsafeMutableBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+            let a = xp.baseAddress!, b = yp.baseAddress!
+            inParallelRanges(count) { range in for i in range { a[i] += b[i] } }
+        }
     }
 }
 
 /// GELU(x) = x·Φ(x), exact (PyTorch's default), and its derivative Φ(x) + x·φ(x), with
 /// Φ(x) = erfc(−x/√2)/2 and φ the standard normal density: one erfc and one exp.
 @inline(__always)
-func geluAndSlope(_ x: Double) -> (Double, Double) {
-    let cdf = 0.5 * Double.erfc(-x * 0.70710678118654752440)
-    let density = Double.exp(-0.5 * x * x) * 0.39894228040143267794
+func geluAndSlope<S: SequenceScalar>(_ x: S) -> (S, S) {
+    let cdf = 0.5 * S.erfc(-x * S(0.70710678118654752440))
+    let density = S.exp(-0.5 * x * x) * S(0.39894228040143267794)
     return (x * cdf, cdf + x * density)
 }

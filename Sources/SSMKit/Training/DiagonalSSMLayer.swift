@@ -105,22 +105,26 @@ public struct DiagonalSSMLayer: Sendable {
         }
     }
 
-    /// The discretized quantities of a forward pass, kept for the reverse.
-    public struct Cache: Sendable {
+    /// The discretized quantities of a forward pass, kept for the reverse; sequences in S.
+    public struct Cache<S: SequenceScalar>: Sendable {
         public let batch: Int, L: Int
         let path: ComputationPath
         let lambda: [Complex<Double>], dt: [Double], z: [Complex<Double>], phi: [Complex<Double>]
-        let u: [Double]
-        /// Convolution path: w = C·B̄ and the kernel.
-        var w: [Complex<Double>] = [], K: [Double] = []
+        let u: [S]
+        /// Convolution path: w = C·B̄, the kernel and the spectra of u and K.
+        var w: [Complex<Double>] = [], K: [S] = []
+        var spectra: ConvolutionSpectra?
         /// Scan path: the states at the start of every chunk (rows × chunks × M).
         var checkpoints: [Complex<Double>] = []
     }
 
     /// y (batch×H×L) from u (batch×H×L), and the cache for `backward`, by `path` (the kernel and
-    /// FFT convolution, or the recurrence; same result to round-off).
+    /// FFT convolution, or the recurrence; same result to round-off). Sequences in float64 or
+    /// float32 (S); parameters, kernel sums and states in float64 either way; float32 runs the
+    /// convolution's transforms in float32 and the scan in float64 (states must stay float64).
     /// Errors: `.size`, `.value` (non-finite u or parameters), `.unstable` (overflow).
-    public func forward(batch: Int, L: Int, u: [Double], path: ComputationPath = .convolution) throws -> (y: [Double], cache: Cache) {
+    public func forward<S: SequenceScalar>(batch: Int, L: Int, u: [S], path: ComputationPath = .convolution) throws
+        -> (y: [S], cache: Cache<S>) {
         try require(batch >= 1 && L >= 1 && u.count == batch * H * L, .size,
                     "u must have batch×H×L = \(batch)×\(H)×\(L) entries, got \(u.count)")
         if let k = values.firstIndex(where: { !$0.isFinite }) {
@@ -138,7 +142,14 @@ public struct DiagonalSSMLayer: Sendable {
             }
         }
         var cache = Cache(batch: batch, L: L, path: path, lambda: lambda, dt: dt, z: z, phi: phi, u: u)
-        let y = path == .convolution ? try convolutionForward(&cache) : try scanForward(&cache)
+        let y: [S]
+        if path == .convolution {
+            y = try convolutionForward(&cache)
+        } else {
+            let (y64, checkpoints) = try scanForward(cache, u: doubles(u))
+            cache.checkpoints = checkpoints
+            y = converted(y64)
+        }
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             throw SSMError(.unstable, "the output overflows at row \(k / L), step \(k % L)")
         }
@@ -146,42 +157,51 @@ public struct DiagonalSSMLayer: Sendable {
     }
 
     /// B̄_k = Δ φ1(z_k) B_k and C_k of mode k = h·M + m.
-    func bBar(_ k: Int, _ cache: Cache) -> Complex<Double> {
+    func bBar<S: SequenceScalar>(_ k: Int, _ cache: Cache<S>) -> Complex<Double> {
         let hm = H * M
         return Complex(values[2 * hm + 2 * k], values[2 * hm + 2 * k + 1]) * cache.phi[k] * Complex(cache.dt[k / M], 0)
     }
     func c(_ k: Int) -> Complex<Double> { Complex(values[4 * H * M + 2 * k], values[4 * H * M + 2 * k + 1]) }
 
-    private func convolutionForward(_ cache: inout Cache) throws -> [Double] {
+    private func convolutionForward<S: SequenceScalar>(_ cache: inout Cache<S>) throws -> [S] {
         let batch = cache.batch, L = cache.L
         let w = (0..<(H * M)).map { c($0) * bBar($0, cache) }
-        var K = [Double](repeating: 0, count: H * L), y = [Double](repeating: 0, count: batch * H * L)
+        var K = [S](repeating: 0, count: H * L), y = [S](repeating: 0, count: batch * H * L)
         try cache.z.withUnsafeBufferPointer { zp in
             try w.withUnsafeBufferPointer { wp in
                 try K.withUnsafeMutableBufferPointer { try diagonalKernel(H: H, N: M, L: L, z: zp, w: wp, pairs: true, into: $0) }
             }
         }
         let D = Array(values[DRange])
-        try K.withUnsafeBufferPointer { kp in
+        let spectra = try K.withUnsafeBufferPointer { kp in
             try cache.u.withUnsafeBufferPointer { up in
                 try D.withUnsafeBufferPointer { dp in
-                    try y.withUnsafeMutableBufferPointer { try causalConvolution(batch: batch, H: H, L: L, K: kp, u: up, D: dp, into: $0) }
+                    try y.withUnsafeMutableBufferPointer {
+                        try trainingConvolution(batch: batch, H: H, L: L, K: kp.baseAddress!, u: up.baseAddress!,
+                                                D: dp.baseAddress!, y: $0.baseAddress!)
+                    }
                 }
             }
         }
-        cache.w = w; cache.K = K
+        cache.w = w; cache.K = K; cache.spectra = spectra
         return y
     }
 
     /// The gradient of every parameter (same layout as `values`) and, if `inputGradient`, ∂L/∂u,
     /// from gy = ∂L/∂y of the forward pass that made `cache` (by the same path).
-    public func backward(_ cache: Cache, gy: [Double], inputGradient: Bool = false) throws -> (parameters: [Double], u: [Double]?) {
+    public func backward<S: SequenceScalar>(_ cache: Cache<S>, gy: [S], inputGradient: Bool = false) throws
+        -> (parameters: [Double], u: [S]?) {
         let batch = cache.batch, L = cache.L, hm = H * M
         try require(gy.count == batch * H * L, .size, "gy must have batch×H×L = \(batch * H * L) entries, got \(gy.count)")
         try requireFinite(gy, "gy")
         // Per mode: γ of z (through λ̄ = e^z only), of B̄ and of C; and ∂D, ∂u.
-        let reverse = cache.path == .convolution ? try convolutionBackward(cache, gy: gy, inputGradient: inputGradient)
-                                                 : try scanBackward(cache, gy: gy, inputGradient: inputGradient)
+        let reverse: PathGradient<S>
+        if cache.path == .convolution {
+            reverse = try convolutionBackward(cache, gy: gy, inputGradient: inputGradient)
+        } else {
+            let r = try scanBackward(cache, u: doubles(cache.u), gy: doubles(gy), inputGradient: inputGradient)
+            reverse = PathGradient(z: r.z, bBar: r.bBar, c: r.c, D: r.D, u: r.u.map { converted($0) })
+        }
         // Chain rule, mode by mode (γ_x = ∂L/∂Re x + i ∂L/∂Im x; holomorphic y = φ(x): γ_x = conj(φ')·γ_y).
         var g = [Double](repeating: 0, count: values.count)
         for h in 0..<H {
@@ -217,31 +237,27 @@ public struct DiagonalSSMLayer: Sendable {
     }
 
     /// What each path's reverse hands to the chain rule.
-    struct PathGradient {
-        var z: [Complex<Double>], bBar: [Complex<Double>], c: [Complex<Double>], D: [Double], u: [Double]?
+    struct PathGradient<S: SequenceScalar> {
+        var z: [Complex<Double>], bBar: [Complex<Double>], c: [Complex<Double>], D: [Double], u: [S]?
     }
 
-    private func convolutionBackward(_ cache: Cache, gy: [Double], inputGradient: Bool) throws -> PathGradient {
+    private func convolutionBackward<S: SequenceScalar>(_ cache: Cache<S>, gy: [S], inputGradient: Bool) throws -> PathGradient<S> {
         let batch = cache.batch, L = cache.L, hm = H * M
         var gK = [Double](repeating: 0, count: H * L), gD = [Double](repeating: 0, count: H)
-        var gu: [Double]? = inputGradient ? [Double](repeating: 0, count: batch * H * L) : nil
+        var gu: [S]? = inputGradient ? [S](repeating: 0, count: batch * H * L) : nil
         let D = Array(values[DRange])
-        try cache.K.withUnsafeBufferPointer { kp in
-            try cache.u.withUnsafeBufferPointer { up in
-                try gy.withUnsafeBufferPointer { gp in
-                    try D.withUnsafeBufferPointer { dp in
-                        try gK.withUnsafeMutableBufferPointer { gkp in
-                            try gD.withUnsafeMutableBufferPointer { gdp in
-                                if gu != nil {
-                                    try gu!.withUnsafeMutableBufferPointer {
-                                        try causalConvolutionGradient(batch: batch, H: H, L: L, K: kp, u: up, D: dp, gy: gp,
-                                                                      gK: gkp, gD: gdp, gu: $0)
-                                    }
-                                } else {
-                                    try causalConvolutionGradient(batch: batch, H: H, L: L, K: kp, u: up, D: dp, gy: gp,
-                                                                  gK: gkp, gD: gdp, gu: nil)
-                                }
+        guard let spectra = cache.spectra else { throw SSMError(.value, "the cache holds no convolution spectra") }
+        try cache.u.withUnsafeBufferPointer { up in
+            try gy.withUnsafeBufferPointer { gp in
+                try D.withUnsafeBufferPointer { dp in
+                    try gK.withUnsafeMutableBufferPointer { gkp in
+                        try gD.withUnsafeMutableBufferPointer { gdp in
+                            func run(_ gu: UnsafeMutablePointer<S>?) throws {
+                                try trainingConvolutionGradient(spectra, batch: batch, H: H, L: L, u: up.baseAddress!,
+                                                                gy: gp.baseAddress!, D: dp.baseAddress!, gK: gkp.baseAddress!,
+                                                                gD: gdp.baseAddress!, gu: gu)
                             }
+                            if gu != nil { try gu!.withUnsafeMutableBufferPointer { try run($0.baseAddress!) } } else { try run(nil) }
                         }
                     }
                 }

@@ -13,14 +13,15 @@ import ComplexModule
 private let chunkSteps = 32
 
 extension DiagonalSSMLayer {
-    func scanForward(_ cache: inout Cache) throws -> [Double] {
+    /// y and the chunk states from u (float64; the layer converts float32 sequences).
+    func scanForward<S: SequenceScalar>(_ cache: Cache<S>, u: [Double]) throws -> (y: [Double], checkpoints: [Complex<Double>]) {
         let batch = cache.batch, L = cache.L, rows = batch * H
         let chunks = (L + chunkSteps - 1) / chunkSteps
         let aBar = cache.z.map { power($0, 1) }, bBars = (0..<(H * M)).map { bBar($0, cache) }, cs = (0..<(H * M)).map { c($0) }
         var y = [Double](repeating: 0, count: rows * L)
         var checkpoints = [Complex<Double>](repeating: .zero, count: rows * chunks * M)
         let D = Array(values[DRange])
-        cache.u.withUnsafeBufferPointer { u in
+        u.withUnsafeBufferPointer { u in
             y.withUnsafeMutableBufferPointer { yp in
                 checkpoints.withUnsafeMutableBufferPointer { saved in
                     parallelFor(rows) { range in
@@ -42,11 +43,10 @@ extension DiagonalSSMLayer {
                 }
             }
         }
-        cache.checkpoints = checkpoints
-        return y
+        return (y, checkpoints)
     }
 
-    func scanBackward(_ cache: Cache, gy: [Double], inputGradient: Bool) throws -> PathGradient {
+    func scanBackward<S: SequenceScalar>(_ cache: Cache<S>, u: [Double], gy: [Double], inputGradient: Bool) throws -> PathGradient<Double> {
         let batch = cache.batch, L = cache.L, rows = batch * H, hm = H * M
         let chunks = (L + chunkSteps - 1) / chunkSteps
         let aBar = cache.z.map { power($0, 1) }, bBars = (0..<hm).map { bBar($0, cache) }, cs = (0..<hm).map { c($0) }
@@ -55,7 +55,7 @@ extension DiagonalSSMLayer {
         var partial = [Complex<Double>](repeating: .zero, count: rows * 3 * M)
         var partialD = [Double](repeating: 0, count: rows)
         var gu = [Double](repeating: 0, count: inputGradient ? rows * L : 0)
-        cache.u.withUnsafeBufferPointer { u in gy.withUnsafeBufferPointer { g in cache.checkpoints.withUnsafeBufferPointer { saved in
+        u.withUnsafeBufferPointer { u in gy.withUnsafeBufferPointer { g in cache.checkpoints.withUnsafeBufferPointer { saved in
         partial.withUnsafeMutableBufferPointer { part in partialD.withUnsafeMutableBufferPointer { pd in gu.withUnsafeMutableBufferPointer { gup in
             parallelFor(rows) { range in
                 // States of one chunk: x_(start−1), x_start, …, x_(start+T−1).

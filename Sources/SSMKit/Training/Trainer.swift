@@ -168,7 +168,11 @@ public struct DeepSSMTrainable: TrainableModel, Sendable {
 public struct DiagonalSSMTrainable: TrainableModel, Sendable {
     public var layer: DiagonalSSMLayer
     public var path: ComputationPath
-    public init(layer: DiagonalSSMLayer, path: ComputationPath = .convolution) { self.layer = layer; self.path = path }
+    /// The precision of the sequences (parameters and gradients are float64 either way).
+    public var precision: Precision
+    public init(layer: DiagonalSSMLayer, path: ComputationPath = .convolution, precision: Precision = .float64) {
+        self.layer = layer; self.path = path; self.precision = precision
+    }
     public var parameters: [Double] { layer.values }
     public mutating func setParameters(_ values: [Double]) throws {
         try require(values.count == layer.values.count, .size, "the layer has \(layer.values.count) parameters, got \(values.count)")
@@ -176,10 +180,24 @@ public struct DiagonalSSMTrainable: TrainableModel, Sendable {
     }
     public mutating func project() { layer.project() }
     public func lossAndGradient(_ batch: TrainingBatch) throws -> (loss: Double, metric: Double, gradient: [Double]) {
-        let (y, cache) = try layer.forward(batch: batch.size, L: batch.L, u: batch.inputs, path: path)
-        let (loss, metric, gy) = try objectiveGradient(.meanSquaredError, output: y, batch: batch, classes: 1)
+        switch precision {
+        case .float64: return try lossAndGradient(batch, Double.self)
+        case .float32: return try lossAndGradient(batch, Float.self)
+        }
+    }
+    private func lossAndGradient<S: SequenceScalar>(_ batch: TrainingBatch, _: S.Type) throws
+        -> (loss: Double, metric: Double, gradient: [Double]) {
+        let (y, cache) = try layer.forward(batch: batch.size, L: batch.L, u: converted(batch.inputs) as [S], path: path)
+        let (loss, metric, gy) = try objectiveGradient(.meanSquaredError, output: doubles(y), batch: batch, classes: 1)
         guard loss.isFinite else { return (loss, metric, []) }
-        return (loss, metric, try layer.backward(cache, gy: gy).parameters)
+        return (loss, metric, try layer.backward(cache, gy: converted(gy) as [S]).parameters)
+    }
+    /// The outputs (batch×H×L) for u, in `precision`.
+    public func forward(batch: Int, L: Int, u: [Double]) throws -> [Double] {
+        switch precision {
+        case .float64: return try layer.forward(batch: batch, L: L, u: u, path: path).y
+        case .float32: return doubles(try layer.forward(batch: batch, L: L, u: converted(u) as [Float], path: path).y)
+        }
     }
 }
 
@@ -291,7 +309,7 @@ public enum AnyTrainableModel: TrainableModel, Sendable {
     /// The outputs for `batch` examples of length L.
     public func forward(batch: Int, L: Int, u: [Double]) throws -> [Double] {
         switch self {
-        case .diagonal(let m): return try m.layer.forward(batch: batch, L: L, u: u, path: m.path).y
+        case .diagonal(let m): return try m.forward(batch: batch, L: L, u: u)
         case .deep(let m): return try m.model.forward(batch: batch, L: L, u: u).output
         case .dense(let m): return try m.model.forward(batch: batch, L: L, u: u).y
         }
