@@ -6,10 +6,10 @@ depth 1 and depth 2. Both start from the same parameter values (SSMKit's, mapped
 pytree), and the script checks that they agree on the loss, the gradient and the first Adam update
 before it times anything. Writes its section ("train") of bench/RESULTS.md.
 
-SSMKit trains in float64 only (no float32 training yet): its time is compared with JAX in float32
-(the issue's setting) and in float64 (`jax_enable_x64`, a separate child process). JAX runs in
-child processes, once on one core and once with its default threads; SSMKit with its default
-thread count and with `compute.set_threads(1)`.
+SSMKit runs with float32 activations (`Model(dtype="float32")`: the issue's setting) and float64
+ones; each is compared with JAX in the same precision (float64: `jax_enable_x64`, a separate child
+process). JAX runs in child processes, once on one core and once with its default threads; SSMKit
+with its default thread count and with `compute.set_threads(1)`.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 bench/bench_train.py [--quick] [--out FILE]
 """
@@ -51,6 +51,7 @@ LR = 1e-3
 BETAS, EPS = (0.9, 0.999), 1e-8
 LN_EPS = 1e-5                     # DeepSSMModel.layerNormEpsilon
 DELAY = 32                        # the targets: the input delayed by DELAY steps
+PRECISIONS = ("float64", "float32")   # SSMKit's activations
 JAX_SETTINGS = [("float32", "one"), ("float32", "default"), ("float64", "one"), ("float64", "default")]
 THREAD_LABEL = {"one": "1 core", "default": "default threads"}
 
@@ -61,9 +62,10 @@ def work_name(depth: int) -> str:
 
 class Row(NamedTuple):
     work: str
+    precision: str    # of SSMKit's activations and of the peer
     peer: str
-    t: float          # ssmkit float64, default threads (s)
-    t1: float         # ssmkit float64, 1 thread (s)
+    t: float          # ssmkit, default threads (s)
+    t1: float         # ssmkit, 1 thread (s)
     tp: float         # peer (s)
     loss_diff: float  # |loss_jax − loss_ssmkit| / |loss_ssmkit|
     grad_diff: float  # ‖g_jax − g_ssmkit‖ / ‖g_ssmkit‖
@@ -75,9 +77,11 @@ class Row(NamedTuple):
 # ------------------------------------------------------------------------------------------------
 
 
-def ssmkit_model(depth: int) -> train.Model:
-    """The deep model, SSM layers from S4D-Lin (B = 1) and log-uniform Δ; dense weights from seed 0."""
-    model = train.Model("deep", H=H, M=M, inputs=1, outputs=1, depth=depth, pooling="none", objective="mse")
+def ssmkit_model(depth: int, dtype: str = "float64") -> train.Model:
+    """The deep model, SSM layers from S4D-Lin (B = 1) and log-uniform Δ; dense weights from seed 0;
+    activations in `dtype` (parameters float64 either way)."""
+    model = train.Model("deep", H=H, M=M, inputs=1, outputs=1, depth=depth, pooling="none", objective="mse",
+                        dtype=dtype)
     for k in range(depth):
         d = init.diagonal("lin", N, H, seed=k)
         rng = np.random.default_rng(100 + k)
@@ -143,6 +147,18 @@ def library_origin() -> str:
     return " (a copy; it matches neither `.build/release` nor `.build/debug` now: rebuilt since the copy?)"
 
 
+def float32_checks() -> list[str]:
+    """SSMKit float32 against float64 at the initial parameters: loss and gradient differences."""
+    u, y = batch()
+    lines = []
+    for depth in DEPTHS:
+        l64, _, g64 = ssmkit_model(depth, "float64").loss_and_gradient(u, targets=y)
+        l32, _, g32 = ssmkit_model(depth, "float32").loss_and_gradient(u, targets=y)
+        lines.append(f"- SSMKit float32 against float64, depth {depth}: |Δloss|/|loss| {abs(l32 - l64) / abs(l64):.1e}, "
+                     f"‖Δg‖/‖g‖ {rel_err(g32, g64):.1e}")
+    return lines
+
+
 def rel_err(a, b) -> float:
     a, b = (np.asarray(x, np.float64) for x in (a, b))
     return float(np.linalg.norm(a - b) / np.linalg.norm(b))
@@ -160,10 +176,10 @@ def timed(fn, repeat: int, min_time: float) -> tuple[float, float]:
     return t, (time.process_time() - c0) / (time.perf_counter() - w0)
 
 
-def ssmkit_times(depth: int, repeat: int, min_time: float) -> tuple[float, float, float, list[float]]:
+def ssmkit_times(depth: int, dtype: str, repeat: int, min_time: float) -> tuple[float, float, float, list[float]]:
     """(default threads, 1 thread) best time of loss_and_gradient + Adam step, the first loss, and
-    CPU time / wall time of both timings."""
-    model = ssmkit_model(depth)
+    CPU time / wall time of both timings, activations in `dtype`."""
+    model = ssmkit_model(depth, dtype)
     opt = ssmkit_optimizer(model)
     u, y = batch()
 
@@ -320,9 +336,9 @@ def jax_rows(repeat, min_time, ours, install: bool):
                      f"(depth {', '.join(str(d) for d in DEPTHS)}): {cpu}")
         for r in child["rows"]:
             work = work_name(r["depth"])
-            t, t1 = ours[r["depth"]][:2]
+            t, t1 = ours[(r["depth"], precision)][:2]
             c = r["check"]
-            rows.append(Row(work, f"JAX jit {precision} ({THREAD_LABEL[setting]})", t, t1, r["tp"],
+            rows.append(Row(work, precision, f"JAX jit {precision} ({THREAD_LABEL[setting]})", t, t1, r["tp"],
                             c["loss_diff"], c["grad_diff"], c["step_diff"]))
             if setting == "default":
                 worst = sorted(c["groups"].items(), key=lambda kv: -kv[1])[:3]
@@ -340,11 +356,11 @@ def jax_rows(repeat, min_time, ours, install: bool):
 
 
 def table(rows):
-    lines = ["| work | peer | ssmkit float64 (ms) | ssmkit float64, 1 thread (ms) | peer (ms) | speedup "
+    lines = ["| work | precision | peer | ssmkit (ms) | ssmkit, 1 thread (ms) | peer (ms) | speedup "
              "| speedup 1 thread | loss rel. diff | gradient rel. diff | Adam update rel. diff |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r.work} | {r.peer} | {r.t * 1e3:.1f} | {r.t1 * 1e3:.1f} | {r.tp * 1e3:.1f} | "
+        lines.append(f"| {r.work} | {r.precision} | {r.peer} | {r.t * 1e3:.1f} | {r.t1 * 1e3:.1f} | {r.tp * 1e3:.1f} | "
                      f"{r.tp / r.t:.2f}x | {r.tp / r.t1:.2f}x | {r.loss_diff:.1e} | {r.grad_diff:.1e} | "
                      f"{r.step_diff:.1e} |")
     return lines
@@ -355,7 +371,7 @@ CHECK_HEADER = ["| depth | peer | SSMKit loss (float64) | peer loss | loss rel. 
                 "|---:|---|---:|---:|---:|---:|---:|---|"]
 
 
-def write_results(path, args, rows, ours, notes, checks, origin):
+def write_results(path, args, rows, ours, notes, checks, own_checks, origin):
     threads = compute.threads()
     text = [
         "## Training step: deep S4D model against JAX (issue 4)", "",
@@ -367,7 +383,8 @@ def write_results(path, args, rows, ours, notes, checks, origin):
         f"- libssmkit {ssmkit.library_version()} at `{ssmkit.library_path()}`{origin}, build {build_type()}; "
         f"ssmkit threads: {threads} (default), and 1 (`compute.set_threads(1)`); OpenBLAS forced to 1 thread; "
         "process CPU time / wall time while timing SSMKit (default threads, 1 thread): "
-        + "; ".join(f"depth {d} {c[0]:.2f}, {c[1]:.2f}" for d, (*_, c) in ours.items()),
+        + "; ".join(f"depth {d} {p} {c[0]:.2f}, {c[1]:.2f}" for (d, p), (*_, c) in ours.items()),
+        *own_checks,
         "- " + "; ".join(thread_report()),
         *notes,
         "- environment as given: " + ", ".join(f"`{k}`={v}" for k, v in ENV_AS_GIVEN.items()), "",
@@ -377,7 +394,9 @@ def write_results(path, args, rows, ours, notes, checks, origin):
         f"Adam update (lr {LR}, betas {BETAS}, eps {EPS}, no weight decay). SSM layers: S4D-Lin "
         f"(`init.diagonal(\"lin\", {N}, {H}, seed=k)`), Δ from `init.timescale({H}, seed=5+k)`. "
         "SSMKit: `model.loss_and_gradient(u, targets=y)` + `opt.step(g)` through the Python wrapper, "
-        "**float64** (SSMKit has no float32 training yet). JAX: the same architecture and "
+        "with float64 activations (`dtype=\"float64\"`) and with float32 activations (`dtype=\"float32\"`: "
+        "float32 transforms and products; parameters, gradients and Adam state float64). "
+        "Each JAX row is timed against SSMKit in the same precision. JAX: the same architecture and "
         "parameterization written in `jax.numpy` (Vandermonde kernel by `einsum` of C·B̄ with exp(z·l), "
         "causal convolution by `jnp.fft.rfft/irfft` with n = 2L, exact GELU, layer norm over channels), "
         "`jax.value_and_grad` + a hand-written Adam in one `jax.jit` (parameters and moments donated), "
@@ -392,7 +411,8 @@ def write_results(path, args, rows, ours, notes, checks, origin):
         "‖Δu‖/‖u‖ for the parameter change u of the first Adam step. Float32 rows: JAX float32 "
         "against SSMKit float64; there the gradient difference is the meaningful check, the update's "
         "is dominated by rounding p + u in float32 (|Im λ| up to π·31 ≈ 97: half an ulp is ~4e-6, "
-        f"against steps of about lr = {LR}).", "",
+        f"against steps of about lr = {LR}); the SSMKit float32 gradient's own difference from float64 is "
+        "listed above the table.", "",
         *table(rows), "",
         "### Correctness check (JAX default-thread children)", "",
         *CHECK_HEADER, *checks, "",
@@ -429,9 +449,12 @@ def main(argv=None) -> int:
           f"{compute.threads()} threads by default", flush=True)
     ours = {}
     for depth in DEPTHS:
-        ours[depth] = t, t1, loss, cpu = ssmkit_times(depth, args.repeat, args.min_time)
-        print(f"SSMKit float64 depth {depth}: {t * 1e3:.1f} ms/step (default threads), {t1 * 1e3:.1f} ms/step "
-              f"(1 thread); first loss {loss:.6g}; CPU/wall {cpu[0]:.2f}, {cpu[1]:.2f}", flush=True)
+        for precision in PRECISIONS:
+            ours[(depth, precision)] = t, t1, loss, cpu = ssmkit_times(depth, precision, args.repeat, args.min_time)
+            print(f"SSMKit {precision} depth {depth}: {t * 1e3:.1f} ms/step (default threads), {t1 * 1e3:.1f} ms/step "
+                  f"(1 thread); first loss {loss:.6g}; CPU/wall {cpu[0]:.2f}, {cpu[1]:.2f}", flush=True)
+    own_checks = float32_checks()
+    print("\n".join(own_checks), flush=True)
     if args.no_jax:
         rows, notes, checks = [], ["- JAX rows: skipped (--no-jax)"], []
     else:
@@ -439,7 +462,7 @@ def main(argv=None) -> int:
     rows.sort(key=lambda r: r.work)
     print("\n".join([""] + table(rows) + [""] + CHECK_HEADER + checks + [""] + notes), flush=True)
     if not args.no_write:
-        write_results(args.output, args, rows, ours, notes, checks, origin)
+        write_results(args.output, args, rows, ours, notes, checks, own_checks, origin)
     return 0
 
 

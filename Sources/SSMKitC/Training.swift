@@ -361,10 +361,10 @@ public func ssm_optimizer_steps(_ optimizer: OpaquePointer?, _ steps: UnsafeMuta
 
 /// The object behind an `ssm_trainer_t *`.
 final class TrainerBox {
-    let model: ModelBox, optimizer: OptimizerBox, data: ExampleArrays
+    let model: ModelBox, optimizer: OptimizerBox, data: BatchLoader
     var losses: [Double] = [], metrics: [Double] = []
     var message: UnsafeMutablePointer<CChar> = strdup("")!
-    init(model: ModelBox, optimizer: OptimizerBox, data: ExampleArrays) { self.model = model; self.optimizer = optimizer; self.data = data }
+    init(model: ModelBox, optimizer: OptimizerBox, data: BatchLoader) { self.model = model; self.optimizer = optimizer; self.data = data }
     deinit { free(message) }
 }
 
@@ -391,21 +391,24 @@ public func ssm_trainer_create(_ model: OpaquePointer?, _ optimizer: OpaquePoint
                              bytesPerElement: 1, what: "a training step")
         var classes = 0
         if case .deep(let m) = modelBox.model { classes = m.model.outputs }
-        let data: ExampleArrays
+        // Per example: shapes.input values (a multiple of L: steps × inputs or channels × L) and
+        // shapes.output targets or one label; the dataset only needs the per-example sizes.
+        let examples = Array(UnsafeBufferPointer(start: inputs, count: inputCount))
+        let dataset: Dataset
         if modelBox.model.usesLabels {
             let labels = try nonNull(labels, "labels")
-            data = try ExampleArrays(count: count, L: L, inputSize: shapes.input, outputSize: shapes.output,
-                                     inputs: Array(UnsafeBufferPointer(start: inputs, count: inputCount)),
-                                     labels: (0..<count).map { Int(clamping: labels[$0]) }, classes: classes,
-                                     batchSize: Int(min(batch_size, 1 << 40)), seed: seed)
+            let values = (0..<count).map { Int(clamping: labels[$0]) }
+            if let k = values.firstIndex(where: { $0 < 0 || $0 >= classes }) {
+                throw SSMError(.value, "labels[\(k)] = \(values[k]) is outside 0..<\(classes)")
+            }
+            dataset = try Dataset(inputs: examples, count: count, L: L, channels: shapes.input / L, labels: values, classes: classes)
         } else {
             let targets = try nonNull(targets, "targets")
-            data = try ExampleArrays(count: count, L: L, inputSize: shapes.input, outputSize: shapes.output,
-                                     inputs: Array(UnsafeBufferPointer(start: inputs, count: inputCount)),
-                                     targets: Array(UnsafeBufferPointer(start: targets, count: outputCount)),
-                                     mask: mask.map { Array(UnsafeBufferPointer(start: $0, count: outputCount)) },
-                                     batchSize: Int(min(batch_size, 1 << 40)), seed: seed)
+            dataset = try Dataset(inputs: examples, count: count, L: L, channels: shapes.input / L,
+                                  targets: Array(UnsafeBufferPointer(start: targets, count: outputCount)),
+                                  mask: mask.map { Array(UnsafeBufferPointer(start: $0, count: outputCount)) } ?? [])
         }
+        let data = try BatchLoader(dataset: dataset, batchSize: Int(min(batch_size, 1 << 40)), seed: seed)
         out.pointee = handle(TrainerBox(model: modelBox, optimizer: optimizerBox, data: data))
     }
 }
