@@ -36,6 +36,14 @@ func require(_ condition: Bool, _ kind: SSMError.Kind, _ message: @autoclosure (
     if !condition { throw SSMError(kind, message()) }
 }
 
+/// Throws `.value` naming `name` and the first bad index if any entry of a float64 or float32 array
+/// is NaN or infinite (the branch-free, threaded check of FiniteCheck.swift).
+func requireFinite<S: SequenceScalar>(_ values: [S], _ name: String) throws {
+    if let k = values.withUnsafeBufferPointer(firstNonFinite) {
+        throw SSMError(.value, "\(name)[\(k)] = \(values[k]) is not finite")
+    }
+}
+
 /// Throws `.value` naming `name` and the first bad index if any entry is NaN or infinite.
 func requireFinite<C: Collection>(_ values: C, _ name: String) throws where C.Element: FloatingPoint {
     var index = 0

@@ -7,8 +7,10 @@
 /// Values from which the check is split across threads.
 private let parallelThreshold = 1 << 18
 
-/// The index of the first NaN or infinite entry of `x`, or nil.
-public func firstNonFinite(_ x: UnsafeBufferPointer<Double>) -> Int? {
+/// The index of the first NaN or infinite entry of `x` (float64 or float32), or nil.
+@specialized(where S == Double)
+@specialized(where S == Float)
+public func firstNonFinite<S: SequenceScalar>(_ x: UnsafeBufferPointer<S>) -> Int? {
     guard let base = x.baseAddress, !x.isEmpty else { return nil }
     let count = x.count
     let blockSize = 1 << 16
@@ -33,14 +35,14 @@ public func firstNonFinite(_ x: UnsafeBufferPointer<Double>) -> Int? {
 
 /// Whether x[0..<count] holds only finite values.
 @inline(__always)
-private func blockIsClean(_ x: UnsafePointer<Double>, _ count: Int) -> Bool {
-    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>(), k = 0
-    let raw = UnsafeRawPointer(x), stride = MemoryLayout<Double>.stride
+private func blockIsClean<S: SequenceScalar>(_ x: UnsafePointer<S>, _ count: Int) -> Bool {
+    var s0 = SIMD4<S>(), s1 = SIMD4<S>(), s2 = SIMD4<S>(), s3 = SIMD4<S>(), k = 0
+    let raw = UnsafeRawPointer(x), stride = MemoryLayout<S>.stride
     while k + 16 <= count {
-        let v0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<Double>.self)
-        let v1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<Double>.self)
-        let v2 = raw.loadUnaligned(fromByteOffset: (k + 8) * stride, as: SIMD4<Double>.self)
-        let v3 = raw.loadUnaligned(fromByteOffset: (k + 12) * stride, as: SIMD4<Double>.self)
+        let v0 = raw.loadUnaligned(fromByteOffset: k * stride, as: SIMD4<S>.self)
+        let v1 = raw.loadUnaligned(fromByteOffset: (k + 4) * stride, as: SIMD4<S>.self)
+        let v2 = raw.loadUnaligned(fromByteOffset: (k + 8) * stride, as: SIMD4<S>.self)
+        let v3 = raw.loadUnaligned(fromByteOffset: (k + 12) * stride, as: SIMD4<S>.self)
         s0 += v0 - v0; s1 += v1 - v1; s2 += v2 - v2; s3 += v3 - v3
         k += 16
     }

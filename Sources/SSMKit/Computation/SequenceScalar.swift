@@ -7,7 +7,7 @@ import RealModule
 // variants therefore halve the memory and traffic of the large arrays and round once at the end.
 
 /// Float or Double: the element type of the sequence-sized arrays of kernels, scans and convolution.
-public protocol SequenceScalar: BinaryFloatingPoint, Real, Sendable {
+public protocol SequenceScalar: BinaryFloatingPoint, Real, SIMDScalar, Sendable {
     init(_ value: Double)
     /// The value in float64 (exact).
     var doubleValue: Double { get }

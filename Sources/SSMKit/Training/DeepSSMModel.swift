@@ -136,17 +136,17 @@ public struct DeepSSMModel: Sendable {
         var kept = Activations(input: u)
         var x = affine(batch: batch, L: L, rows: H, columns: inputs, weights, weight: encoderWeight, bias: encoderBias, x: u)
         for k in 0..<depth {
-            if let i = x.firstIndex(where: { !$0.isFinite }) {
+            if let i = x.withUnsafeBufferPointer(firstNonFinite) {
                 throw SSMError(.unstable, "the input of block \(k) is \(x[i]) at entry \(i): the activations overflow")
             }
             let (s, ssmCache) = try ssm[k].forward(batch: batch, L: L, u: x, path: path)
             kept.ssmCaches.append(ssmCache)
-            var activation = [S](repeating: 0, count: s.count), slope = activation
+            var activation: [S] = unsetArray(s.count), slope: [S] = unsetArray(s.count)
             activation.withUnsafeMutableBufferPointer { ap in
                 slope.withUnsafeMutableBufferPointer { sp in
                     s.withUnsafeBufferPointer { sv in
                         let a = ap.baseAddress!, g = sp.baseAddress!, v = sv.baseAddress!
-                        inParallelRanges(s.count) { range in for i in range { (a[i], g[i]) = geluAndSlope(v[i]) } }
+                        geluAndSlope(v, count: s.count, activation: a, slope: g)
                     }
                 }
             }
@@ -164,7 +164,7 @@ public struct DeepSSMModel: Sendable {
         }
         kept.last = x
         let y = affine(batch: batch, L: L, rows: outputs, columns: H, weights, weight: decoderWeight, bias: decoderBias, x: x)
-        if let k = y.firstIndex(where: { !$0.isFinite }) {
+        if let k = y.withUnsafeBufferPointer(firstNonFinite) {
             throw SSMError(.unstable, "output \(k) is \(y[k]): the activations overflow")
         }
         return (y, kept)
@@ -174,7 +174,7 @@ public struct DeepSSMModel: Sendable {
     /// `weight` in `weights`; batch elements split across threads.
     private func affine<S: SequenceScalar>(batch: Int, L: Int, rows: Int, columns: Int, _ weights: [S], weight: Int, bias: Int,
                                            x: [S], residual: [S]? = nil) -> [S] {
-        var y = residual ?? [S](repeating: 0, count: batch * rows * L)
+        var y = residual ?? unsetArray(batch * rows * L)   // written in full: bias, then the product
         weights.withUnsafeBufferPointer { d in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
@@ -200,7 +200,7 @@ public struct DeepSSMModel: Sendable {
     /// vectorize; batch elements split across threads.
     private func normalize<S: SequenceScalar>(batch: Int, L: Int, _ z: [S], _ weights: [S], gamma: Int, beta: Int)
         -> (xHat: [S], inverse: [S], output: [S]) {
-        var xHat = z, inverse = [S](repeating: 0, count: batch * L), output = z
+        var xHat: [S] = unsetArray(z.count), inverse: [S] = unsetArray(batch * L), output: [S] = unsetArray(z.count)
         let H = self.H, epsilon = S(Self.layerNormEpsilon)
         z.withUnsafeBufferPointer { zp in
             xHat.withUnsafeMutableBufferPointer { xp in
@@ -210,7 +210,10 @@ public struct DeepSSMModel: Sendable {
                             let z = zp.baseAddress!, xHat = xp.baseAddress!, inverse = ip.baseAddress!, out = op.baseAddress!
                             let w = wp.baseAddress!
                             parallelFor(batch) { range in
-                                var mean = [S](repeating: 0, count: L), variance = mean
+                                // Per-thread sums over the channels at each step (raw buffers: array
+                                // accesses' checks kept these loops from vectorizing).
+                                let mean = UnsafeMutablePointer<S>.allocate(capacity: 2 * L), variance = mean + L
+                                defer { mean.deallocate() }
                                 for b in range {
                                     for l in 0..<L { mean[l] = 0; variance[l] = 0 }
                                     for h in 0..<H { let row = z + (b * H + h) * L; for l in 0..<L { mean[l] += row[l] } }
@@ -292,7 +295,7 @@ public struct DeepSSMModel: Sendable {
     private func normalizeBackward<S: SequenceScalar>(batch: Int, L: Int, _ k: Int, _ kept: Activations<S>, _ weights: [S],
                                                       gx: [S], into gDense: inout [Double]) -> [S] {
         let H = self.H, gamma = blockGamma(k)
-        var gz = [S](repeating: 0, count: gx.count)
+        var gz: [S] = unsetArray(gx.count)
         // Per batch element: Σ_l g·x̂ and Σ_l g per channel (∂γ, ∂β), summed afterwards.
         var partial = [Double](repeating: 0, count: batch * 2 * H)
         kept.normalized[k].withUnsafeBufferPointer { xp in
@@ -304,19 +307,18 @@ public struct DeepSSMModel: Sendable {
                                 let xHat = xp.baseAddress!, inverse = ip.baseAddress!, g = gp.baseAddress!, out = zp.baseAddress!
                                 let sums = pp.baseAddress!, w = wp.baseAddress!
                                 parallelFor(batch) { range in
-                                    var mean1 = [S](repeating: 0, count: L), mean2 = mean1
+                                    let mean1 = UnsafeMutablePointer<S>.allocate(capacity: 2 * L), mean2 = mean1 + L
+                                    defer { mean1.deallocate() }
                                     for b in range {
                                         for l in 0..<L { mean1[l] = 0; mean2[l] = 0 }
                                         for h in 0..<H {
                                             let row = (b * H + h) * L, c = w[gamma + h]
-                                            var gGamma = S.zero, gBeta = S.zero
                                             for l in 0..<L {
-                                                let v = g[row + l], gv = v * c
-                                                gGamma += v * xHat[row + l]; gBeta += v
+                                                let gv = g[row + l] * c
                                                 mean1[l] += gv; mean2[l] += gv * xHat[row + l]
                                             }
-                                            sums[(b * 2 + 0) * H + h] = gGamma.doubleValue
-                                            sums[(b * 2 + 1) * H + h] = gBeta.doubleValue
+                                            sums[(b * 2 + 0) * H + h] = dot(g + row, xHat + row, L)
+                                            sums[(b * 2 + 1) * H + h] = sum(g + row, L)
                                         }
                                         let scale = 1 / S(H)
                                         for h in 0..<H {
@@ -348,7 +350,7 @@ public struct DeepSSMModel: Sendable {
     private func affineBackward<S: SequenceScalar>(batch: Int, L: Int, rows: Int, columns: Int, _ weights: [S], weight: Int,
                                                    bias: Int, x: [S], gy: [S], into gDense: inout [Double],
                                                    inputGradient: Bool = true) -> [S] {
-        var gx = [S](repeating: 0, count: inputGradient ? batch * columns * L : 0)
+        var gx: [S] = unsetArray(inputGradient ? batch * columns * L : 0)   // written by the product (β = 0)
         let slots = min(threadCount, batch), chunk = (batch + slots - 1) / slots
         var partial = [S](repeating: 0, count: slots * rows * columns)
         var biasSums = [Double](repeating: 0, count: slots * rows)
@@ -362,12 +364,7 @@ public struct DeepSSMModel: Sendable {
                                 parallelFor(slots) { threads in
                                     for t in threads {
                                         for b in (t * chunk)..<min(batch, (t + 1) * chunk) {
-                                            for r in 0..<rows {
-                                                let row = g + (b * rows + r) * L
-                                                var s = S.zero
-                                                for l in 0..<L { s += row[l] }
-                                                sums[t * rows + r] += s.doubleValue
-                                            }
+                                            for r in 0..<rows { sums[t * rows + r] += sum(g + (b * rows + r) * L, L) }
                                             S.matrixProduct(transposeA: false, transposeB: true, rows, columns, L, alpha: 1,
                                                             g + b * rows * L, L, xp.baseAddress! + b * columns * L, L,
                                                             beta: 1, pBase + t * rows * columns, columns)
@@ -403,43 +400,4 @@ private struct Activations<S: SequenceScalar>: Sendable {
     var normalized: [[S]] = [], inverseDeviations: [[S]] = []
     /// The last block's output (the decoder's input).
     var last: [S] = []
-}
-
-/// Runs body on contiguous ranges of 0..<count split across threads (element-wise work).
-private func inParallelRanges(_ count: Int, _ body: (Range<Int>) -> Void) {
-    let piece = 1 << 14
-    parallelFor((count + piece - 1) / piece) { blocks in
-        body((blocks.lowerBound * piece)..<min(count, blocks.upperBound * piece))
-    }
-}
-
-/// x[i] *= y[i], across threads.
-private func multiply<S: SequenceScalar>(_ x: inout [S], by y: [S]) {
-    let count = x.count
-    x.withUnsafeMutableBufferPointer { xp in
-        y.withUnsafeBufferPointer { yp in
-            let a = xp.baseAddress!, b = yp.baseAddress!
-            inParallelRanges(count) { range in for i in range { a[i] *= b[i] } }
-        }
-    }
-}
-
-/// x[i] += y[i], across threads.
-private func add<S: SequenceScalar>(_ y: [S], to x: inout [S]) {
-    let count = x.count
-    x.withUnsafeMutableBufferPointer { xp in
-        y.withUnsafeBufferPointer { yp in
-            let a = xp.baseAddress!, b = yp.baseAddress!
-            inParallelRanges(count) { range in for i in range { a[i] += b[i] } }
-        }
-    }
-}
-
-/// GELU(x) = x·Φ(x), exact (PyTorch's default), and its derivative Φ(x) + x·φ(x), with
-/// Φ(x) = erfc(−x/√2)/2 and φ the standard normal density: one erfc and one exp.
-@inline(__always)
-func geluAndSlope<S: SequenceScalar>(_ x: S) -> (S, S) {
-    let cdf = 0.5 * S.erfc(-x * S(0.70710678118654752440))
-    let density = S.exp(-0.5 * x * x) * S(0.39894228040143267794)
-    return (x * cdf, cdf + x * density)
 }

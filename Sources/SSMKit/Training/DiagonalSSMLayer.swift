@@ -166,7 +166,7 @@ public struct DiagonalSSMLayer: Sendable {
     private func convolutionForward<S: SequenceScalar>(_ cache: inout Cache<S>) throws -> [S] {
         let batch = cache.batch, L = cache.L
         let w = (0..<(H * M)).map { c($0) * bBar($0, cache) }
-        var K = [S](repeating: 0, count: H * L), y = [S](repeating: 0, count: batch * H * L)
+        var K: [S] = unsetArray(H * L), y: [S] = unsetArray(batch * H * L)   // both written in full
         try cache.z.withUnsafeBufferPointer { zp in
             try w.withUnsafeBufferPointer { wp in
                 try K.withUnsafeMutableBufferPointer { try diagonalKernel(H: H, N: M, L: L, z: zp, w: wp, pairs: true, into: $0) }
@@ -244,7 +244,7 @@ public struct DiagonalSSMLayer: Sendable {
     private func convolutionBackward<S: SequenceScalar>(_ cache: Cache<S>, gy: [S], inputGradient: Bool) throws -> PathGradient<S> {
         let batch = cache.batch, L = cache.L, hm = H * M
         var gK = [Double](repeating: 0, count: H * L), gD = [Double](repeating: 0, count: H)
-        var gu: [S]? = inputGradient ? [S](repeating: 0, count: batch * H * L) : nil
+        var gu: [S]? = inputGradient ? unsetArray(batch * H * L) : nil   // written in full
         let D = Array(values[DRange])
         guard let spectra = cache.spectra else { throw SSMError(.value, "the cache holds no convolution spectra") }
         try cache.u.withUnsafeBufferPointer { up in

@@ -48,7 +48,10 @@ func trainingConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: Unsaf
                              y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
     }
     let half = n / 2 + 1, rows = batch * H
-    var spectra = [Complex<Double>](repeating: .zero, count: (rows + H) * half)
+    // Written in full: every row's and kernel's spectrum.
+    var spectra = [Complex<Double>](unsafeUninitializedCapacity: (rows + H) * half) { _, initialized in
+        initialized = (rows + H) * half
+    }
     let failure = SSMErrorSlot()
     spectra.withUnsafeMutableBufferPointer { buffer in
         let saved = buffer.baseAddress!, kernels = saved + rows * half
@@ -115,11 +118,8 @@ func trainingConvolutionGradient<S: SequenceScalar>(_ spectra: ConvolutionSpectr
                         let m = min(count, batch - first)
                         for r in 0..<m {
                             let row = (first + r) * H + h
-                            for j in 0..<L {
-                                let g = gy[row * L + j].doubleValue
-                                padded[r * n + j] = g
-                                dSum += g * u[row * L + j].doubleValue
-                            }
+                            for j in 0..<L { padded[r * n + j] = gy[row * L + j].doubleValue }
+                            dSum += dot(gy + row * L, u + row * L, L)
                         }
                         try rfft(n: n, count: m, UnsafeBufferPointer(start: padded, count: m * n),
                                  into: UnsafeMutableBufferPointer(start: spectrum, count: m * half))
@@ -168,7 +168,10 @@ private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<
     let plan = RealFFTPlan.shared(n)
     let width = 2 * (n / 2 + 1), groups = (H + 3) / 4
     let minimum = max(1, (1 << 16) / (4 * n))
-    var spectra = [SIMD4<Float>](repeating: .zero, count: (batch * groups + groups) * width)
+    // Written in full: every group's spectra.
+    var spectra = [SIMD4<Float>](unsafeUninitializedCapacity: (batch * groups + groups) * width) { _, initialized in
+        initialized = (batch * groups + groups) * width
+    }
     spectra.withUnsafeMutableBufferPointer { buffer in
         let saved = buffer.baseAddress!, kernels = saved + batch * groups * width
         parallelFor(groups, minimumPerThread: minimum) { range in
@@ -228,9 +231,7 @@ private func gradient32(_ spectra: ConvolutionSpectra, batch: Int, H: Int, L: In
                     }
                     for j in 0..<count {
                         let row = (b * H + 4 * g + j) * L
-                        var sum = 0.0
-                        for l in 0..<L { sum += Double(gy[row + l]) * Double(u[row + l]) }
-                        dSum[j] += sum
+                        dSum[j] += dot(gy + row, u + row, L)
                     }
                     guard let gu else { continue }
                     productToRows(z, other: z == p ? q : p, kernel: k, conjugate: true, plan: plan, out: out,
