@@ -87,14 +87,14 @@ def test_struct_layouts_match_header():
     assert (d.size.offset, d.method.offset, d.alpha.offset, d.convention.offset,
             ctypes.sizeof(d)) == (0, 8, 16, 24, 32)
     m = b.ssm_model_options_t
-    assert [getattr(m, f).offset for f, _ in m._fields_] == [0, 8, 16, 24, 32, 40, 48, 56, 60, 64, 68, 72, 76, 80]
-    assert ctypes.sizeof(m) == 88
+    assert [getattr(m, f).offset for f, _ in m._fields_] == [0, 8, 16, 24, 32, 40, 48, 56, 60, 64, 68, 72, 76, 80, 88]
+    assert ctypes.sizeof(m) == 96
     o = b.ssm_optimizer_options_t
     assert [getattr(o, f).offset for f, _ in o._fields_] == [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112]
     assert ctypes.sizeof(o) == 120
     assert ctypes.sizeof(b.ssm_progress_t) == 64
     mo, oo = m(), o()
-    assert b.lib.ssm_model_options_default(ctypes.byref(mo)) == 0 and mo.size == 88
+    assert b.lib.ssm_model_options_default(ctypes.byref(mo)) == 0 and mo.size == 96
     assert b.lib.ssm_optimizer_options_default(ctypes.byref(oo)) == 0 and oo.size == 120
     g = b.ssm_diag_options_t
     offsets = [getattr(g, f).offset for f, _ in g._fields_]

@@ -155,6 +155,8 @@ public struct DeepSSMModel: Sendable {
             let z = affine(batch: batch, L: L, rows: H, columns: H, weights, weight: blockWeight(k), bias: blockBias(k),
                            x: activation, residual: x)
             if layerNorm {
+                var z = z
+                defer { recycle(&z) }
                 let (xHat, inverse, output) = normalize(batch: batch, L: L, z, weights, gamma: blockGamma(k), beta: blockBeta(k))
                 kept.normalized.append(xHat); kept.inverseDeviations.append(inverse)
                 x = output
@@ -174,20 +176,24 @@ public struct DeepSSMModel: Sendable {
     /// `weight` in `weights`; batch elements split across threads.
     private func affine<S: SequenceScalar>(batch: Int, L: Int, rows: Int, columns: Int, _ weights: [S], weight: Int, bias: Int,
                                            x: [S], residual: [S]? = nil) -> [S] {
-        var y = residual ?? unsetArray(batch * rows * L)   // written in full: bias, then the product
+        var y: [S] = unsetArray(batch * rows * L)   // written in full: bias (+ residual), then the product
+        let base = residual ?? []
         weights.withUnsafeBufferPointer { d in
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    let out = yp.baseAddress!, w = d.baseAddress!
+                    base.withUnsafeBufferPointer { rp in
+                    // (An empty array may still have a base address: test `residual`, not the pointer.)
+                    let out = yp.baseAddress!, w = d.baseAddress!, before = residual == nil ? nil : rp.baseAddress
                     parallelFor(batch) { range in
                         for b in range {
                             for r in 0..<rows {
-                                let row = out + (b * rows + r) * L, v = w[bias + r]
-                                if residual == nil { for l in 0..<L { row[l] = v } } else { for l in 0..<L { row[l] += v } }
+                                let offset = (b * rows + r) * L, row = out + offset, v = w[bias + r]
+                                if let before { for l in 0..<L { row[l] = before[offset + l] + v } } else { for l in 0..<L { row[l] = v } }
                             }
                             S.matrixProduct(transposeA: false, transposeB: false, rows, L, columns, alpha: 1, w + weight, columns,
                                             xp.baseAddress! + b * columns * L, L, beta: 1, out + b * rows * L, L)
                         }
+                    }
                     }
                 }
             }
@@ -263,8 +269,15 @@ public struct DeepSSMModel: Sendable {
         case .last: for i in 0..<(batch * outputs) { gy[i * L + L - 1] = gOutput[i] }
         case .mean: for i in 0..<(batch * outputs) { for l in 0..<L { gy[i * L + l] = gOutput[i] / Double(L) } }
         }
-        if let kept = cache.float64 { return try reverse(kept, batch: batch, L: L, gy: gy) }
-        if let kept = cache.float32 { return try reverse(kept, batch: batch, L: L, gy: converted(gy) as [Float]) }
+        // After the reverse, the activations go back to the pool for the next step (`recycle`).
+        if var kept = cache.float64 {
+            defer { kept.recycle() }
+            return try reverse(kept, batch: batch, L: L, gy: gy)
+        }
+        if var kept = cache.float32 {
+            defer { kept.recycle() }
+            return try reverse(kept, batch: batch, L: L, gy: converted(gy) as [Float])
+        }
         throw SSMError(.value, "the cache holds no activations")
     }
 
@@ -276,18 +289,28 @@ public struct DeepSSMModel: Sendable {
                                 x: kept.last, gy: gy, into: &gDense)
         var gSSM = [[Double]](repeating: [], count: depth)
         for k in stride(from: depth - 1, through: 0, by: -1) {
-            let gz = layerNorm ? normalizeBackward(batch: batch, L: L, k, kept, weights, gx: gx, into: &gDense) : gx
+            // gz is the only reference to its storage (gx is emptied), so the residual's sum is in place.
+            var gz: [S]
+            if layerNorm {
+                gz = normalizeBackward(batch: batch, L: L, k, kept, weights, gx: gx, into: &gDense)
+                recycle(&gx)
+            } else {
+                gz = gx; gx = []
+            }
             // z = x + W·GELU(s) + b, s = SSM(x).
             var ga = affineBackward(batch: batch, L: L, rows: H, columns: H, weights, weight: blockWeight(k), bias: blockBias(k),
                                     x: kept.activations[k], gy: gz, into: &gDense)
             multiply(&ga, by: kept.activationSlopes[k])
-            let (gLayer, gInput) = try ssm[k].backward(kept.ssmCaches[k], gy: ga, inputGradient: true)
+            var (gLayer, gInput) = try ssm[k].backward(kept.ssmCaches[k], gy: ga, inputGradient: true)
+            recycle(&ga)
             gSSM[k] = gLayer
-            gx = gz
-            add(gInput!, to: &gx)
+            add(gInput!, to: &gz)
+            recycle(&gInput!)
+            gx = gz; gz = []
         }
         _ = affineBackward(batch: batch, L: L, rows: H, columns: inputs, weights, weight: encoderWeight, bias: encoderBias,
                            x: kept.input, gy: gx, into: &gDense, inputGradient: false)
+        recycle(&gx)
         return gSSM.flatMap { $0 } + gDense
     }
 
@@ -400,4 +423,12 @@ private struct Activations<S: SequenceScalar>: Sendable {
     var normalized: [[S]] = [], inverseDeviations: [[S]] = []
     /// The last block's output (the decoder's input).
     var last: [S] = []
+
+    /// Gives every array to the pool (`recycle`); the activations are then empty.
+    mutating func recycle() {
+        for k in ssmCaches.indices { ssmCaches[k].recycle() }
+        for k in activations.indices { SSMKit.recycle(&activations[k]); SSMKit.recycle(&activationSlopes[k]) }
+        for k in normalized.indices { SSMKit.recycle(&normalized[k]); SSMKit.recycle(&inverseDeviations[k]) }
+        SSMKit.recycle(&last)
+    }
 }

@@ -110,12 +110,20 @@ public struct DiagonalSSMLayer: Sendable {
         public let batch: Int, L: Int
         let path: ComputationPath
         let lambda: [Complex<Double>], dt: [Double], z: [Complex<Double>], phi: [Complex<Double>]
-        let u: [S]
+        var u: [S]
         /// Convolution path: w = C·B̄, the kernel and the spectra of u and K.
         var w: [Complex<Double>] = [], K: [S] = []
         var spectra: ConvolutionSpectra?
         /// Scan path: the states at the start of every chunk (rows × chunks × M).
         var checkpoints: [Complex<Double>] = []
+
+        /// Gives the sequence-sized arrays (u, the kernel, the spectra) to the pool for the next pass
+        /// (`recycle`); the cache is then unusable.
+        mutating func recycle() {
+            SSMKit.recycle(&u); SSMKit.recycle(&K)
+            if spectra != nil { SSMKit.recycle(&spectra!.double); SSMKit.recycle(&spectra!.float) }
+            spectra = nil
+        }
     }
 
     /// y (batch×H×L) from u (batch×H×L), and the cache for `backward`, by `path` (the kernel and
@@ -243,7 +251,8 @@ public struct DiagonalSSMLayer: Sendable {
 
     private func convolutionBackward<S: SequenceScalar>(_ cache: Cache<S>, gy: [S], inputGradient: Bool) throws -> PathGradient<S> {
         let batch = cache.batch, L = cache.L, hm = H * M
-        var gK = [Double](repeating: 0, count: H * L), gD = [Double](repeating: 0, count: H)
+        var gK: [Double] = unsetArray(H * L), gD = [Double](repeating: 0, count: H)   // written in full
+        defer { recycle(&gK) }
         var gu: [S]? = inputGradient ? unsetArray(batch * H * L) : nil   // written in full
         let D = Array(values[DRange])
         guard let spectra = cache.spectra else { throw SSMError(.value, "the cache holds no convolution spectra") }

@@ -187,7 +187,8 @@ public struct DiagonalSSMTrainable: TrainableModel, Sendable {
     }
     private func lossAndGradient<S: SequenceScalar>(_ batch: TrainingBatch, _: S.Type) throws
         -> (loss: Double, metric: Double, gradient: [Double]) {
-        let (y, cache) = try layer.forward(batch: batch.size, L: batch.L, u: converted(batch.inputs) as [S], path: path)
+        var (y, cache) = try layer.forward(batch: batch.size, L: batch.L, u: converted(batch.inputs) as [S], path: path)
+        defer { cache.recycle(); recycle(&y) }
         let (loss, metric, gy) = try objectiveGradient(.meanSquaredError, output: doubles(y), batch: batch, classes: 1)
         guard loss.isFinite else { return (loss, metric, []) }
         return (loss, metric, try layer.backward(cache, gy: converted(gy) as [S]).parameters)

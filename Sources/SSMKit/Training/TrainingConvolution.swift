@@ -48,10 +48,7 @@ func trainingConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: Unsaf
                              y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
     }
     let half = n / 2 + 1, rows = batch * H
-    // Written in full: every row's and kernel's spectrum.
-    var spectra = [Complex<Double>](unsafeUninitializedCapacity: (rows + H) * half) { _, initialized in
-        initialized = (rows + H) * half
-    }
+    var spectra: [Complex<Double>] = unsetArray((rows + H) * half)   // written in full: every row's and kernel's spectrum
     let failure = SSMErrorSlot()
     spectra.withUnsafeMutableBufferPointer { buffer in
         let saved = buffer.baseAddress!, kernels = saved + rows * half
@@ -168,10 +165,7 @@ private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<
     let plan = RealFFTPlan.shared(n)
     let width = 2 * (n / 2 + 1), groups = (H + 3) / 4
     let minimum = max(1, (1 << 16) / (4 * n))
-    // Written in full: every group's spectra.
-    var spectra = [SIMD4<Float>](unsafeUninitializedCapacity: (batch * groups + groups) * width) { _, initialized in
-        initialized = (batch * groups + groups) * width
-    }
+    var spectra: [SIMD4<Float>] = unsetArray((batch * groups + groups) * width)   // written in full: every group's spectra
     spectra.withUnsafeMutableBufferPointer { buffer in
         let saved = buffer.baseAddress!, kernels = saved + batch * groups * width
         parallelFor(groups, minimumPerThread: minimum) { range in
