@@ -322,6 +322,10 @@ def jax_rows(repeat, min_time, ours, install: bool):
     rows, notes, checks = [], [], []
     for precision, setting in JAX_SETTINGS:
         label = f"{precision}, {THREAD_LABEL[setting]}"
+        # SSMKit is timed again just before and just after each child, and each row uses the best
+        # of those two: both sides of a ratio are measured in the same minute (this VM's speed
+        # drifts by tens of percent over minutes).
+        around = {d: [ssmkit_times(d, precision, repeat, min_time)] for d in DEPTHS}
         print(f"JAX child ({label}) ...", flush=True)
         try:
             child = run_jax_child(setting, precision, repeat, min_time)
@@ -329,6 +333,8 @@ def jax_rows(repeat, min_time, ours, install: bool):
             print(f"JAX rows ({label}) skipped: {error}", flush=True)
             notes.append(f"- JAX ({label}): skipped: {error}")
             continue
+        for d in DEPTHS:
+            around[d].append(ssmkit_times(d, precision, repeat, min_time))
         cpu = ", ".join(f"{r['cpu']:.2f}" for r in child["rows"])
         notes.append(f"- JAX {child['version']} ({label}): devices {', '.join(child['devices'])}, "
                      f"jax_enable_x64={child['x64']}, {child['cpus']} CPU(s) in its affinity mask, "
@@ -336,7 +342,8 @@ def jax_rows(repeat, min_time, ours, install: bool):
                      f"(depth {', '.join(str(d) for d in DEPTHS)}): {cpu}")
         for r in child["rows"]:
             work = work_name(r["depth"])
-            t, t1 = ours[(r["depth"], precision)][:2]
+            t = min(a[0] for a in around[r["depth"]])
+            t1 = min(a[1] for a in around[r["depth"]])
             c = r["check"]
             rows.append(Row(work, precision, f"JAX jit {precision} ({THREAD_LABEL[setting]})", t, t1, r["tp"],
                             c["loss_diff"], c["grad_diff"], c["step_diff"]))
@@ -404,7 +411,9 @@ def write_results(path, args, rows, ours, notes, checks, own_checks, origin):
         "child process, on 1 core (`XLA_FLAGS=" + JAX_ONE_THREAD_FLAGS + "` and the process pinned to one "
         "CPU) and with JAX's default threads. Compile time excluded (warm-up calls).", "",
         f"Timing: best of {args.repeat} runs, each averaging enough steps to last ≥ {args.min_time} s; "
-        "parameters keep training across the timed steps. Speedup = peer time / SSMKit time (> 1: SSMKit "
+        "parameters keep training across the timed steps. In the table SSMKit's times are the best of two "
+        "such timings taken just before and just after that JAX child ran (the first lines above are "
+        "from the start of the run). Speedup = peer time / SSMKit time (> 1: SSMKit "
         "faster; the issue's target is ≥ 2x against JAX float32); \"speedup 1 thread\" uses SSMKit's 1-thread "
         "time. The diff columns compare JAX with SSMKit at the same initial parameters (SSMKit's flat "
         "parameters mapped into JAX's pytree): |Δloss|/|loss|, ‖Δg‖/‖g‖ over all parameters, and "

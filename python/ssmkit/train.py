@@ -9,6 +9,10 @@ Layouts (numpy convention, batch first):
   ``"mean"`` (class logits for ``objective="cross_entropy"``).
 - ``Model.dense(Ad, Bd, Cd, Dd)``: u ``(batch, L, m)``, y ``(batch, L, p)``.
 
+Diagonal and deep models compute their activations in float64 (default) or float32
+(``dtype="float32"``: about twice as fast; parameters, gradients and optimizer state stay
+float64). Inputs and outputs are float64 arrays either way.
+
 Example::
 
     model = train.Model("diagonal", H=1, M=16)
