@@ -812,6 +812,20 @@ int32_t ssm_sinusoid_task(int64_t count, int64_t L, int64_t classes, int64_t fir
                           double snr, uint64_t seed, double *inputs, int64_t *labels);
 
 /* ============================================================================================ */
+/* Autocorrelation: estimators                                                                  */
+/* ============================================================================================ */
+
+/* Sample autocorrelation of a batch of sequences, the Toeplitz matrix R of an autocorrelation,
+ * its largest eigenvalue, and the long-memory exponent (MATH.md §5; issue 5). */
+
+/* ============================================================================================ */
+/* Autocorrelation: theory                                                                      */
+/* ============================================================================================ */
+
+/* Output power of a diagonal SSM under an input autocorrelation, its bound, the critical timescale,
+ * memory at initialization, Gram matrices and conditioning (MATH.md §4–§5; issue 5). */
+
+/* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */
 

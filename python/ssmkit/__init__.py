@@ -21,7 +21,7 @@ from ._validate import as_size as _as_size
 from ._hippo import hippo, hippo_rank, rank_correction
 from ._linalg import expm
 from ._discretize import discretize, discretize_diag
-from . import compute, init, train
+from . import autocorr, compute, init, train
 
 __all__ = [
     "__version__",
@@ -36,6 +36,7 @@ __all__ = [
     "expm",
     "discretize",
     "discretize_diag",
+    "autocorr",
     "compute",
     "init",
     "train",

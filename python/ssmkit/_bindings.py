@@ -445,6 +445,11 @@ _declare("ssm_sinusoid_task", c_int32,
          [c_int64, c_int64, c_int64, c_int64, c_int64, c_double, c_double, ctypes.c_uint64, f64_out, i64_out])
 
 
+# --- Autocorrelation: estimators ---
+
+# --- Autocorrelation: theory ---
+
+
 def last_error() -> str:
     """``ssm_last_error()`` decoded (the calling thread's last failure message)."""
     raw = lib.ssm_last_error()
