@@ -725,7 +725,9 @@ void ssm_trainer_free(ssm_trainer_t *trainer);
  *  those handles during the run (not from another thread, not from the callback — they still show
  *  the state before the run there).
  *  A cancelled or diverged run is not an error (status 0: read `stop` and ssm_trainer_message).
- *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (epochs < 1), and the model's errors on bad data. */
+ *  Errors: SSM_ERR_NULL, SSM_ERR_VALUE (epochs < 1), and the model's errors on bad data; the steps
+ *  applied before an error stay in the model, the optimizer and the history, and
+ *  ssm_trainer_message says where it stopped. */
 int32_t ssm_trainer_run(ssm_trainer_t *trainer, int64_t epochs, ssm_progress_fn progress, void *user, int32_t *stop);
 
 /** The history of every step so far: its count in `steps`, and (arrays of at least *steps entries,

@@ -426,18 +426,26 @@ public func ssm_trainer_run(_ trainer: OpaquePointer?, _ epochs: Int64, _ progre
         guard epochs >= 1 && epochs <= 1 << 40 else { throw SSMError(.value, "epochs = \(epochs) must be ≥ 1") }
         var model = t.model.model
         var optimizer = t.optimizer.optimizer
-        let callback: ((TrainingProgress) -> Bool)? = progress.map { fn in
-            { info in
-                var c = ssm_progress_t(epoch: Int64(info.epoch), step: Int64(info.step), total_steps: Int64(info.totalSteps),
-                                       loss: info.loss, metric: info.metric, gradient_norm: info.gradientNorm,
-                                       learning_rate_factor: info.learningRateFactor, seconds: info.seconds)
-                return fn(&c, user) == 0
-            }
+        // Every applied step is recorded as it completes, so the history keeps the steps of a run
+        // that an error ends (bad data in a later batch) as well as those of a finished one.
+        let callback: (TrainingProgress) -> Bool = { info in
+            t.losses.append(info.loss); t.metrics.append(info.metric)
+            guard let fn = progress else { return true }
+            var c = ssm_progress_t(epoch: Int64(info.epoch), step: Int64(info.step), total_steps: Int64(info.totalSteps),
+                                   loss: info.loss, metric: info.metric, gradient_norm: info.gradientNorm,
+                                   learning_rate_factor: info.learningRateFactor, seconds: info.seconds)
+            return fn(&c, user) == 0
         }
         // The boxes take the new state whatever happens (a thrown error leaves the last good one).
         defer { t.model.model = model; t.optimizer.optimizer = optimizer }
-        let history = try fit(&model, optimizer: &optimizer, source: t.data, epochs: Int(epochs), progress: callback)
-        t.losses += history.losses; t.metrics += history.metrics
+        let history: TrainingHistory
+        do {
+            history = try fit(&model, optimizer: &optimizer, source: t.data, epochs: Int(epochs), progress: callback)
+        } catch let error as SSMError {
+            free(t.message)
+            t.message = strdup("stopped by an error after \(t.losses.count) recorded step(s): \(error.message)")!
+            throw error
+        }
         free(t.message)
         t.message = strdup(history.message)!
         if let stop { stop.pointee = history.stop.rawValue }

@@ -118,6 +118,27 @@ def test_cancel_keeps_a_consistent_model_and_divergence_stops_cleanly():
     assert np.all(np.isfinite(model.parameters))
 
 
+def test_an_error_mid_run_keeps_the_steps_before_it():
+    """A batch whose mask selects nothing is an error when it is reached; the steps before it stay
+    applied and in the history, and the message says where the run stopped."""
+    rng = np.random.default_rng(4)
+    model = diagonal_model()
+    u = rng.standard_normal((6, 1, 16))
+    y = diagonal_model(M=2)(u)
+    mask = np.ones_like(y)
+    mask[4] = 0
+    opt = train.Optimizer(model, "adam", lr=1e-2)
+    before = model.parameters
+    trainer = train.Trainer(model, opt, u, targets=y, mask=mask, batch_size=1, seed=5)
+    with pytest.raises(ssmkit.SSMValueError, match="mask"):
+        trainer.run(2, progress=False)
+    h = trainer.history()
+    done = len(h.losses)
+    assert done == opt.steps and done < 12
+    assert f"after {done} recorded step" in h.message
+    assert np.array_equal(model.parameters, before) == (done == 0)
+
+
 def test_bad_hyperparameters_and_data():
     model = diagonal_model()
     with pytest.raises(ssmkit.SSMValueError, match="learning rate"):
