@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     version = commands.add_parser("version", help="package and library versions")
     version.set_defaults(run=_version)
     experiment = commands.add_parser("experiment", help="run an experiment (table, CSV, plot)")
-    experiment.add_argument("name", help="teacher-student, sinusoid-classification")
+    experiment.add_argument("name", help="teacher-student, sinusoid-classification, training, critical-timescale, "
+                                          "memory, conditioning, tradeoff")
     experiment.add_argument("--out", help="output folder (default ssmkit-experiments/NAME)")
     experiment.add_argument("--quick", action="store_true", help="a small smoke run (not the experiment's numbers)")
     experiment.set_defaults(run=_experiment)
