@@ -108,7 +108,7 @@ def teacher_student(out: Path, quick: bool = False) -> dict:
         ax.legend()
     _write(out, "teacher-student", "Teacher–student: a diagonal SSM learns another", summary,
            ["epoch", "training relative loss", "held-out relative loss"], rows, plot)
-    return {"final": final, "seconds": seconds, "holds": final < 1e-3}
+    return {"final": final, "seconds": seconds, "holds": bool(final < 1e-3)}
 
 
 def sinusoid_classification(out: Path, quick: bool = False) -> dict:
@@ -162,7 +162,7 @@ def sinusoid_classification(out: Path, quick: bool = False) -> dict:
         ax.legend()
     _write(out, "sinusoid-classification", "Sequence classification: which frequency?", summary,
            ["epoch", "training loss", "training accuracy", "test accuracy"], rows, plot)
-    return {"final": final, "seconds": seconds, "holds": final >= 0.98}
+    return {"final": final, "seconds": seconds, "holds": bool(final >= 0.98)}
 
 
 # The four initializations of the `training` experiment: (label, Re λ, Δ rule).
@@ -296,7 +296,7 @@ def critical_timescale(out: Path, quick: bool = False) -> dict:
     ok_white = abs(slopes["white"] + 0.5) <= 0.05
     ok_constant = abs(slopes["constant"] + 1.0) <= 0.02
     ok_power = slopes["constant"] < slopes["power law (α = 0.5)"] < slopes["white"]
-    holds = ok_white and ok_constant and ok_power
+    holds = bool(ok_white and ok_constant and ok_power)
     summary = [f"N = {N} modes w_n = iπn (S4D-Lin imaginary parts, Re = 0), B = 1, readout c ~ CN(0, I); Δ* solves "
                "E_c E_x[y_L²](Δ) = 1 (`autocorr.critical_timescale`); the rule Δ = 1/√(L·λ_max(R)) beside it. "
                "Inputs of unit variance: white, constant, power law r(k) = (1 + k)^(−1/2), AR(1) with φ = 0.9.", "",
@@ -380,7 +380,7 @@ def conditioning(out: Path, quick: bool = False) -> dict:
     exponential = all(b > 10 * a for a, b in zip(real_growth, real_growth[1:])) or real_growth[-1] > 1e12
     lin_small = all(kappa[("S4D-Lin", N)] < 3 for N in sizes)
     monotone = all(b < a for a, b in zip(by_spacing, by_spacing[1:]))
-    holds = exponential and lin_small and monotone
+    holds = bool(exponential and lin_small and monotone)
     summary = ["κ(G) = λ_max/λ_min of the continuous Gram matrix G_jk = ½[s/(s² + (b_j − b_k)²) + s/(s² + (b_j + b_k)²)], "
                "s = −(a_j + a_k) (`autocorr.gram_continuous`, `condition_number`), and of the discrete Gram Δ·ΦΦᵀ over "
                "L steps (`gram_discrete`).", "",

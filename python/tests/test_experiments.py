@@ -14,7 +14,7 @@ def test_quick_runs_write_table_and_csv(tmp_path, name):
     assert (tmp_path / f"{name}.md").read_text().startswith("# ")
     rows = (tmp_path / f"{name}.csv").read_text().strip().splitlines()
     assert len(rows) >= 3 and "," in rows[0]
-    assert result["final"] >= 0 and "holds" in result
+    assert isinstance(result["holds"], bool)
 
 
 def test_unknown_experiment_is_a_clear_error(tmp_path):
