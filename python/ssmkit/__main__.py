@@ -1,9 +1,11 @@
-"""Command line: ``python -m ssmkit {demo,version,experiment}``.
+"""Command line: ``python -m ssmkit {demo,version,experiment,timescale}``.
 
 ``demo``     prints the spectra of the HiPPO matrices, the check that each rank correction makes
              A + PᵀP normal, and a table comparing discretization methods (and scipy, if present).
 ``version``  prints the package and library versions and where the library was loaded from.
 ``experiment NAME`` runs one of ``ssmkit.experiments`` and writes its table, CSV and plot.
+``timescale FILE`` recommends a timescale Δ, real and imaginary parts and init arrays for sequences
+             like those in FILE (.npy or .csv), from their autocorrelation (``ssmkit.autocorr.recommend``).
 """
 
 from __future__ import annotations
@@ -133,6 +135,27 @@ def _experiment(args) -> int:
     return 0
 
 
+def _timescale(args) -> int:
+    from . import autocorr
+    from ._errors import SSMError
+
+    try:
+        x = autocorr.load_series(args.file)
+        if args.column is not None:
+            x = np.atleast_2d(x)
+            if not 0 <= args.column < x.shape[0]:
+                print(f"error: --column {args.column} is outside 0…{x.shape[0] - 1} (the file has {x.shape[0]} sequence(s))",
+                      file=sys.stderr)
+                return 2
+            x = x[args.column]
+        r = autocorr.recommend(x, L=args.L, N=args.N, H=args.H)
+    except SSMError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(r.report())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ssmkit", description="SSMKit: state space model numerics.")
@@ -150,6 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     experiment.add_argument("--out", help="output folder (default ssmkit-experiments/NAME)")
     experiment.add_argument("--quick", action="store_true", help="a small smoke run (not the experiment's numbers)")
     experiment.set_defaults(run=_experiment)
+    timescale = commands.add_parser("timescale", help="recommend Δ and an initialization from sample data")
+    timescale.add_argument("file", help=".npy (rows are sequences) or .csv/.txt (columns are sequences)")
+    timescale.add_argument("--L", type=int, default=None, help="sequence length the model will see (default: the data's)")
+    timescale.add_argument("--N", type=int, default=64, help="state size (default 64)")
+    timescale.add_argument("--H", type=int, default=1, help="channels of the init arrays (default 1)")
+    timescale.add_argument("--column", type=int, default=None, help="use only this sequence of the file")
+    timescale.set_defaults(run=_timescale)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
