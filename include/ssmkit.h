@@ -827,6 +827,99 @@ int32_t ssm_sinusoid_task(int64_t count, int64_t L, int64_t classes, int64_t fir
 /* Output power of a diagonal SSM under an input autocorrelation, its bound, the critical timescale,
  * memory at initialization, Gram matrices and conditioning (MATH.md §4–§5; issue 5). */
 
+/* The model of this section: a diagonal single-input single-output SSM ḣ = W h + B x, y = Re(cᵀh),
+ * W = diag(w), N modes w_j = a_j + i b_j, discretized by zero-order hold with step dt:
+ * Ā_j = e^(dt·w_j), B̄_j = dt·φ1(dt·w_j)·B_j, φ1(z) = (e^z − 1)/z. The output is Re(cᵀh) with no
+ * factor 2 (MATH.md §5): a conjugate-pair model read out as 2·Re(cᵀh) (ssm_diag_init's N/2 modes) is
+ * this model with c replaced by 2c, which multiplies every power by 4.
+ * Arrays: w, B, c are N ssm_complex_t each; B may be NULL everywhere (every B_j = 1). The input is
+ * stationary with autocorrelation r(0…L−1), L doubles (R = Toeplitz(r), L×L); r should be a valid
+ * autocorrelation (R positive semidefinite), which is not checked (a power may then be negative).
+ * Errors every function here can return: SSM_ERR_NULL, SSM_ERR_SIZE (N or L < 1, sizes that
+ * overflow), SSM_ERR_VALUE (NaN/Inf in an array or scalar, dt ≤ 0), SSM_ERR_MEMORY. */
+
+/** The output's weights on past inputs, rho[m] = ρ_m = Re Σ_j c_j B̄_j e^(dt·w_j·m), m = 0…L−1
+ *  (L doubles): y_L = Σ_m ρ_m x_(L−m) for inputs x_1…x_L and h_0 = 0.
+ *  Errors: the common ones, SSM_UNSTABLE (a mode with Re w > 0 overflows). */
+int32_t ssm_output_weights(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+                           double dt, int64_t L, double *rho);
+
+/** The output power E[y_L²] = ρ̃ᵀ R ρ̃ into *power (ρ of ssm_output_weights, ρ̃ reversed; equal to
+ *  ρᵀ R ρ because a symmetric Toeplitz R commutes with the reversal). R ρ is an O(L log L) FFT
+ *  product (circulant embedding). Errors: as ssm_output_weights. */
+int32_t ssm_output_power(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+                         double dt, int64_t L, const double *r, double *power);
+
+/** The output power averaged over a random readout c ~ CN(0, I) (independent standard complex
+ *  normals, E|c_j|² = 1) into *power: E_c E_x[y_L²] = ½ Σ_j |B̄_j|² v_jᴴ R v_j, v_j = (e^(dt·w_j·m))_m,
+ *  each quadratic form a sum over lags, O(N·L) in all. One mode w = 0, B = 1: ½dt²L for white noise,
+ *  ½dt²L² for a constant input. Errors: the common ones, SSM_UNSTABLE (overflow, Re w > 0). */
+int32_t ssm_expected_output_power(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, double dt, int64_t L,
+                                  const double *r, double *power);
+
+/** The bound of Theorem 4.1's direction into *bound: E[y_L²] ≤ dt²·L·λ_max(R)·(Σ_j |c_j B_j|)², valid
+ *  for Re w_j ≤ 0 and tight for w = 0, c_j B_j > 0 and a constant input. lambda_max is the largest
+ *  eigenvalue of R, computed by the caller (any upper bound of it gives a looser valid bound).
+ *  Errors: the common ones, SSM_ERR_VALUE (some Re w > 0, lambda_max < 0), SSM_UNSTABLE (overflow). */
+int32_t ssm_output_power_bound(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+                               double dt, int64_t L, double lambda_max, double *bound);
+
+/** The critical timescale Δ* with E_c E_x[y_L²](Δ*) = target (ssm_expected_output_power; target 1:
+ *  unit output), into *dt, solved in log Δ: the power is sampled on the grid Δ_k = dt_min·2^k (the
+ *  last point dt_max) and the first interval where it crosses the target from below is refined by
+ *  Brent's method to about 1e-14 relative. One real mode w ≤ 0 under white or constant input gives
+ *  a power increasing in Δ (a unique root); oscillating modes need not be monotone, and this returns
+ *  the smallest root unless the power crosses the target and comes back within one factor of 2 below
+ *  it. *iterations gets
+ *  Brent's iterations, *evaluations all evaluations of the power (grid included); either may be NULL.
+ *  Needs 0 < dt_min < dt_max (the Python defaults: 1e-8, 1e3), target > 0 and Re w ≤ 0.
+ *  Errors: the common ones, SSM_ERR_VALUE (some Re w > 0, target ≤ 0, a bad bracket),
+ *  SSM_NOT_CONVERGED (no root in [dt_min, dt_max]: the power already exceeds the target at dt_min,
+ *  or stays below it up to dt_max, e.g. modes with Re w < 0 saturate at ½ Σ_j |B_j/w_j|² r(0)). */
+int32_t ssm_critical_timescale(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, int64_t L, const double *r,
+                               double target, double dt_min, double dt_max, double *dt, int64_t *iterations,
+                               int64_t *evaluations);
+
+/** The rule of thumb of MATH.md §4 into *dt: Δ = kappa/√(L·λ_max(R)) (kappa = O(1), 1 by default in
+ *  Python): white noise gives Δ ∝ L^(−½), a constant input Δ ∝ 1/L. Errors: SSM_ERR_NULL,
+ *  SSM_ERR_SIZE (L < 1), SSM_ERR_VALUE (lambda_max or kappa not finite and > 0), SSM_UNSTABLE. */
+int32_t ssm_timescale_rule(int64_t L, double lambda_max, double kappa, double *dt);
+
+/** Memory at initialization: weight[j] = |e^(dt·a_j)|^(L−1) = e^(dt·a_j·(L−1)), the weight of the first
+ *  of L inputs relative to the last in a mode with real part a_j (N doubles in, N out). Any sign of
+ *  a_j is accepted. Errors: the common ones, SSM_UNSTABLE (a weight overflows). */
+int32_t ssm_memory_weight(int64_t N, const double *a, double dt, int64_t L, double *weight);
+
+/** The continuous infinite-horizon Gram matrix G (N×N, symmetric) of the features
+ *  φ_j(t) = e^(a_j t) cos(b_j t): G_jk = ½[s/(s² + (b_j − b_k)²) + s/(s² + (b_j + b_k)²)],
+ *  s = −(a_j + a_k). Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (NaN/Inf, or some Re w ≥ 0,
+ *  where s ≤ 0 and the integral diverges), SSM_ERR_MEMORY. */
+int32_t ssm_gram_continuous(int64_t N, const ssm_complex_t *w, double *G);
+
+/** The discrete finite-window Gram matrix G = dt·ΦΦᵀ (N×N, symmetric) of the same features sampled at
+ *  t_m = m·dt, m = 0…L−1 (Φ_jm = φ_j(t_m)): the scaling by dt makes G the Riemann sum of the integral
+ *  over [0, L·dt], so it tends to ssm_gram_continuous as dt → 0 and L·dt → ∞. It is singular when
+ *  dt·b_j ≡ ±dt·b_k (mod 2π) with a_j = a_k (aliasing). Any Re w is accepted.
+ *  Errors: the common ones, SSM_UNSTABLE (a feature overflows). */
+int32_t ssm_gram_discrete(int64_t N, const ssm_complex_t *w, double dt, int64_t L, double *G);
+
+/** The condition number *kappa = max|λ|/min|λ| of a symmetric n×n matrix G (row-major) from the
+ *  symmetric eigensolver: λ_max/λ_min for a positive definite Gram matrix, numpy.linalg.cond(G) for
+ *  any symmetric G; +Inf when an eigenvalue is exactly 0. Values near 1/ε ≈ 4.5e15 and above mean
+ *  singular to working precision. Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (NaN/Inf, G not
+ *  symmetric to 1e-12·max|G|), SSM_NOT_CONVERGED, SSM_ERR_MEMORY. */
+int32_t ssm_condition_number(int64_t n, const double *G, double *kappa);
+
+/** The relative least-squares error of a target memory kernel by the features φ_j on the window,
+ *  *error = min_c ‖ρ* − Σ_j c_j φ_j‖² / ‖ρ*‖² with target[m] = ρ*(m·dt), m = 0…L−1 (L doubles).
+ *  Solved by the SVD of Φᵀ (LAPACK dgesdd) with the residual formed as a projection onto the left
+ *  singular vectors of the singular values above rcond·σ_max, accurate even for nearly dependent
+ *  features; rcond < 0 means numpy.linalg.lstsq's default max(L, N)·ε. Errors: the common ones,
+ *  SSM_ERR_VALUE (a target that is all zero, rcond NaN/Inf), SSM_UNSTABLE (a feature overflows),
+ *  SSM_NOT_CONVERGED (the SVD failed). */
+int32_t ssm_approximation_error(int64_t N, const ssm_complex_t *w, double dt, int64_t L, const double *target,
+                                double rcond, double *error);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -342,6 +342,46 @@ int main(void) {
         CHECK(sl[0] >= 0 && sl[0] < 2, "sinusoid labels");
     }
 
+    /* Autocorrelation theory: one zero mode (w = 0, B = 1) has closed forms; a second mode joins
+     * for the Gram matrices. */
+    {
+        enum { AL = 64 };
+        ssm_complex_t w0[1] = {{0, 0}}, c0[1] = {{1, 0}};
+        double white[AL], ones[AL], rho[AL], power, expected, bound, dt, weight[2];
+        int64_t iterations = 0, evaluations = 0;
+        for (int k = 0; k < AL; k++) {
+            white[k] = k == 0 ? 1 : 0;
+            ones[k] = 1;
+        }
+        CHECK_OK(ssm_output_weights(1, w0, NULL, c0, 0.1, AL, rho));
+        CHECK(close_to(rho[0], 0.1, 1e-15) && close_to(rho[AL - 1], 0.1, 1e-15), "ρ_m = Δ for w = 0");
+        CHECK_OK(ssm_output_power(1, w0, NULL, c0, 0.1, AL, ones, &power));
+        CHECK(close_to(power, 0.01 * AL * AL, 1e-12), "constant input: (LΔ)² = %g", power);
+        CHECK_OK(ssm_expected_output_power(1, w0, NULL, 0.1, AL, white, &expected));
+        CHECK(close_to(expected, 0.5 * 0.01 * AL, 1e-14), "white noise: ½Δ²L = %g", expected);
+        CHECK_OK(ssm_output_power_bound(1, w0, NULL, c0, 0.1, AL, (double)AL, &bound));
+        CHECK(close_to(bound, power, 1e-12), "the bound is tight for w = 0 and a constant input");
+        CHECK_OK(ssm_critical_timescale(1, w0, NULL, AL, white, 1.0, 1e-8, 1e3, &dt, &iterations, &evaluations));
+        CHECK(close_to(dt, sqrt(2.0 / AL), 1e-14) && evaluations > iterations, "Δ* = √(2/L) = %g", dt);
+        CHECK_OK(ssm_timescale_rule(AL, 4.0, 2.0, &dt));
+        CHECK(dt == 0.125, "κ/√(L λ_max) = %g", dt);
+        double re[2] = {-0.5, 0};
+        CHECK_OK(ssm_memory_weight(2, re, 0.1, 11, weight));
+        CHECK(close_to(weight[0], exp(-0.5), 1e-15) && weight[1] == 1, "first-token weight");
+        ssm_complex_t w2[2] = {{-0.5, 0}, {-0.5, 3}};
+        double Gc[4], Gd[4], kappa, err;
+        CHECK_OK(ssm_gram_continuous(2, w2, Gc));
+        CHECK(close_to(Gc[0], 1.0, 1e-15) && close_to(Gc[1], 0.1, 1e-15), "continuous Gram");
+        CHECK_OK(ssm_gram_discrete(2, w2, 0.001, 60000, Gd));
+        CHECK(fabs(Gd[3] - Gc[3] - 0.0005) < 1e-6, "discrete Gram → continuous + Δ/2");
+        CHECK_OK(ssm_condition_number(2, Gc, &kappa));
+        CHECK(kappa > 1 && kappa < 3, "κ = %g", kappa);
+        double target[AL];
+        for (int k = 0; k < AL; k++) target[k] = 2 * exp(-0.5 * 0.1 * k);
+        CHECK_OK(ssm_approximation_error(2, w2, 0.1, AL, target, -1, &err));
+        CHECK(err < 1e-28, "a target in the span: error %g", err);
+    }
+
     if (failures == 0) printf("api_tour: all checks passed\n");
     return failures == 0 ? 0 : 1;
 }

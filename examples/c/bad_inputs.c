@@ -413,6 +413,29 @@ int main(void) {
     dopt.method = SSM_METHOD_BACKWARD_DIFF;
     expect(ssm_discretize(2, 1, 1, I2, B, C, D, 1.0, &dopt, Ad, Bd, Cd, Dd), SSM_SINGULAR, "singular", "singular");
 
+    /* Autocorrelation theory. */
+    ssm_complex_t tw[2] = {{-1, 1}, {0, 0}}, tc[2] = {{1, 0}, {0, 1}}, tgrow[1] = {{0.5, 0}};
+    double tr[4] = {1, 0.5, 0.25, 0.125}, tout[4], tval;
+    expect(ssm_output_weights(2, tw, NULL, NULL, 0.1, 4, tout), SSM_ERR_NULL, "c", "theory NULL c");
+    expect(ssm_output_power(2, tw, NULL, tc, 0.0, 4, tr, &tval), SSM_ERR_VALUE, "Δ", "theory dt = 0");
+    expect(ssm_expected_output_power(2, tw, NULL, 0.1, 0, tr, &tval), SSM_ERR_SIZE, "L", "theory L = 0");
+    double tnan[4] = {1, NAN, 0, 0};
+    expect(ssm_expected_output_power(2, tw, NULL, 0.1, 4, tnan, &tval), SSM_ERR_VALUE, "r[1]", "theory NaN r");
+    expect(ssm_output_power_bound(1, tgrow, NULL, tc, 0.1, 4, 1.0, &tval), SSM_ERR_VALUE, "Re w", "bound Re w > 0");
+    expect(ssm_critical_timescale(1, tw, NULL, 4, tr, 1.0, 1e-8, 1e3, &tval, NULL, NULL), SSM_NOT_CONVERGED,
+           "stays below", "critical timescale saturates");
+    expect(ssm_critical_timescale(2, tw, NULL, 4, tr, -1.0, 1e-8, 1e3, &tval, NULL, NULL), SSM_ERR_VALUE, "target",
+           "critical timescale target < 0");
+    expect(ssm_timescale_rule(4, INFINITY, 1, &tval), SSM_ERR_VALUE, "λ_max", "timescale rule Inf");
+    expect(ssm_gram_continuous(2, tw, tout), SSM_ERR_VALUE, "Re w < 0", "continuous Gram Re w = 0");
+    expect(ssm_gram_discrete((int64_t)1 << 40, tw, 0.1, (int64_t)1 << 40, tout), SSM_ERR_SIZE, "overflows",
+           "discrete Gram N·L overflow");
+    double tasym[4] = {1, 2, 3, 1};
+    expect(ssm_condition_number(2, tasym, &tval), SSM_ERR_VALUE, "symmetric", "condition number not symmetric");
+    expect(ssm_memory_weight(1, tr, 1.0, (int64_t)1 << 40, tout), SSM_UNSTABLE, "overflows", "memory weight growth");
+    double tzero[4] = {0, 0, 0, 0};
+    expect(ssm_approximation_error(2, tw, 0.1, 4, tzero, -1, &tval), SSM_ERR_VALUE, "zero", "approximation zero target");
+
     printf("bad_inputs: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;
 }

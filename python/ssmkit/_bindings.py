@@ -449,6 +449,41 @@ _declare("ssm_sinusoid_task", c_int32,
 
 # --- Autocorrelation: theory ---
 
+# int32_t ssm_output_weights(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+#                            double dt, int64_t L, double *rho);
+_declare("ssm_output_weights", c_int32, [c_int64, c128_in, c128_in, c128_in, c_double, c_int64, f64_out])
+# int32_t ssm_output_power(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+#                          double dt, int64_t L, const double *r, double *power);
+_declare("ssm_output_power", c_int32,
+         [c_int64, c128_in, c128_in, c128_in, c_double, c_int64, f64_in, POINTER(c_double)])
+# int32_t ssm_expected_output_power(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, double dt, int64_t L,
+#                                   const double *r, double *power);
+_declare("ssm_expected_output_power", c_int32,
+         [c_int64, c128_in, c128_in, c_double, c_int64, f64_in, POINTER(c_double)])
+# int32_t ssm_output_power_bound(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, const ssm_complex_t *c,
+#                                double dt, int64_t L, double lambda_max, double *bound);
+_declare("ssm_output_power_bound", c_int32,
+         [c_int64, c128_in, c128_in, c128_in, c_double, c_int64, c_double, POINTER(c_double)])
+# int32_t ssm_critical_timescale(int64_t N, const ssm_complex_t *w, const ssm_complex_t *B, int64_t L, const double *r,
+#                                double target, double dt_min, double dt_max, double *dt, int64_t *iterations,
+#                                int64_t *evaluations);
+_declare("ssm_critical_timescale", c_int32,
+         [c_int64, c128_in, c128_in, c_int64, f64_in, c_double, c_double, c_double, POINTER(c_double),
+          POINTER(c_int64), POINTER(c_int64)])
+# int32_t ssm_timescale_rule(int64_t L, double lambda_max, double kappa, double *dt);
+_declare("ssm_timescale_rule", c_int32, [c_int64, c_double, c_double, POINTER(c_double)])
+# int32_t ssm_memory_weight(int64_t N, const double *a, double dt, int64_t L, double *weight);
+_declare("ssm_memory_weight", c_int32, [c_int64, f64_in, c_double, c_int64, f64_out])
+# int32_t ssm_gram_continuous(int64_t N, const ssm_complex_t *w, double *G);
+_declare("ssm_gram_continuous", c_int32, [c_int64, c128_in, f64_out])
+# int32_t ssm_gram_discrete(int64_t N, const ssm_complex_t *w, double dt, int64_t L, double *G);
+_declare("ssm_gram_discrete", c_int32, [c_int64, c128_in, c_double, c_int64, f64_out])
+# int32_t ssm_condition_number(int64_t n, const double *G, double *kappa);
+_declare("ssm_condition_number", c_int32, [c_int64, f64_in, POINTER(c_double)])
+# int32_t ssm_approximation_error(int64_t N, const ssm_complex_t *w, double dt, int64_t L, const double *target,
+#                                 double rcond, double *error);
+_declare("ssm_approximation_error", c_int32, [c_int64, c128_in, c_double, c_int64, f64_in, c_double, POINTER(c_double)])
+
 
 def last_error() -> str:
     """``ssm_last_error()`` decoded (the calling thread's last failure message)."""
