@@ -820,6 +820,84 @@ int32_t ssm_sinusoid_task(int64_t count, int64_t L, int64_t classes, int64_t fir
 /* Sample autocorrelation of a batch of sequences, the Toeplitz matrix R of an autocorrelation,
  * its largest eigenvalue, and the long-memory exponent (MATH.md §5; issue 5). */
 
+/** Options of ssm_acf (fill with ssm_acf_options_default first). */
+typedef struct {
+    int64_t size;       /**< sizeof(ssm_acf_options_t); set by ssm_acf_options_default */
+    int32_t biased;     /**< non-zero: r(k) = S(k)/n_0; zero: S(k)/n_k, unbiased (default 1) */
+    int32_t centered;   /**< non-zero: subtract the mean of all present values of x first (default 1) */
+    int32_t normalized; /**< non-zero: divide by r(0), the autocorrelation ρ with ρ(0) = 1; zero: the
+                             autocovariance (default 1) */
+} ssm_acf_options_t;
+
+/** Fills `options` with the defaults (biased, centered, normalized). Errors: SSM_ERR_NULL. */
+int32_t ssm_acf_options_default(ssm_acf_options_t *options);
+
+/** The sample autocorrelation r(0) … r(lags − 1) of `count` sequences of length L, x count×L
+ *  (row-major), pooled over the rows: one estimate of the process all rows are drawn from.
+ *  Missing values: here, unlike elsewhere in this header, a NaN entry is not an error but a
+ *  missing value. With y_t = x_t − μ (μ the mean of all present values if centered, else 0), the
+ *  lag-k sum S(k) = Σ_rows Σ_t y_t y_(t+k) runs over the pairs (t, t + k) with both values present,
+ *  and n_k counts those pairs (n_0 = the number of present values). biased: r(k) = S(k)/n_0;
+ *  unbiased: r(k) = S(k)/n_k. With nothing missing these are the classical estimators
+ *  (n_0 = count·L, n_k = count·(L − k)). normalized: every r(k) is divided by r(0).
+ *  By FFT, rows zero-padded to n ≥ L + lags − 1 (no pair wraps around): O(count·L log L), absolute
+ *  accuracy about 1e-15·r(0)·log2 L. Rows are split across ssm_threads() threads.
+ *  1 ≤ lags ≤ L. acf has `lags` entries; pairs (may be NULL) receives n_0 … n_(lags−1).
+ *  `options` may be NULL (defaults). Work: about 50·n doubles per thread.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (count, L < 1; lags outside 1…L), SSM_ERR_VALUE (an infinite
+ *  entry; every entry NaN; a lag with no present pair, named in the message; normalized with
+ *  r(0) = 0, i.e. all present values equal (centered) or zero (not centered); unreadable options),
+ *  SSM_UNSTABLE (the autocovariance overflows), SSM_ERR_MEMORY. */
+int32_t ssm_acf(int64_t count, int64_t L, const double *x, int64_t lags, const ssm_acf_options_t *options,
+                double *acf, int64_t *pairs);
+
+/** The L×L symmetric Toeplitz matrix R[i, j] = r(|i − j|) of r(0) … r(L − 1), row-major. The dense
+ *  form is for small L; for long sequences use ssm_toeplitz_matvec and ssm_toeplitz_lambda_max.
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (L < 1, L·L overflows), SSM_ERR_VALUE (non-finite r). */
+int32_t ssm_toeplitz(int64_t L, const double *r, double *R);
+
+/** out = R·v for `count` vectors v (count×L, row-major), R the symmetric Toeplitz matrix of
+ *  r(0) … r(L − 1), in O(L log L) each without forming R: R is the top-left block of a circulant of
+ *  size m ≥ 2L − 1 whose eigenvalues (one FFT of the embedded r) are computed once per call.
+ *  Accurate to about 1e-15·‖R‖·‖v‖·log2 L. `v` and `out` may be the same array. Vectors are split
+ *  across ssm_threads() threads. Errors: SSM_ERR_NULL, SSM_ERR_SIZE, SSM_ERR_VALUE (non-finite r
+ *  or v), SSM_ERR_MEMORY. */
+int32_t ssm_toeplitz_matvec(int64_t L, const double *r, int64_t count, const double *v, double *out);
+
+/** How ssm_toeplitz_lambda_max computes the largest eigenvalue.
+ *  LANCZOS  Lanczos with the O(L log L) products of ssm_toeplitz_matvec, any L. Three vectors of
+ *           length L (no full reorthogonalization: the largest Ritz value keeps its accuracy).
+ *  DENSE    the dense matrix and LAPACK's symmetric eigensolver (dsyevd): O(L³), L ≤ 46340; a
+ *           check for small L. */
+typedef enum {
+    SSM_EIGEN_LANCZOS = 0,
+    SSM_EIGEN_DENSE = 1
+} ssm_eigen_method_t;
+
+/** λ_max of the symmetric Toeplitz matrix R of r(0) … r(L − 1) into `value` (the timescale rule
+ *  Δ = κ/√(L·λ_max(R)), MATH.md §4). LANCZOS starts from a fixed seeded normal vector
+ *  (deterministic) and stops when the largest Ritz value θ has a residual bound
+ *  ‖R y − θ y‖ = β_k·|s_k| ≤ tol·|θ|; `iterations` (may be NULL) receives the steps taken (one
+ *  product each) and `residual` (may be NULL) that bound. If max_iter steps are not enough the
+ *  status is SSM_NOT_CONVERGED and value, iterations and residual hold the last estimate (a lower
+ *  bound on λ_max). Clustered top eigenvalues converge slowly (AR(1) with φ near 1 at large L);
+ *  separated ones fast (power laws, constant input; white noise in one step). DENSE ignores tol and
+ *  max_iter and gives iterations = 0, residual = 0. tol in (0, 1) (1e-12 is a good default),
+ *  max_iter ≥ 1 (LANCZOS).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (L < 1; DENSE with L > 46340), SSM_ERR_VALUE (non-finite r,
+ *  unknown method, tol or max_iter out of range), SSM_NOT_CONVERGED, SSM_ERR_MEMORY. */
+int32_t ssm_toeplitz_lambda_max(int64_t L, const double *r, int32_t method, double tol, int64_t max_iter,
+                                double *value, int64_t *iterations, double *residual);
+
+/** The long-memory exponent: fits r(k) ≈ c·k^(−α) by least squares on log r(k) against log k over
+ *  the lags k = kmin … kmax with r(k) > 0 (others are skipped). acf holds r(0) … r(lags − 1) (e.g.
+ *  from ssm_acf); 1 ≤ kmin ≤ kmax ≤ lags − 1. Outputs α, c (may be NULL), the number of lags used
+ *  (may be NULL) and R² of the log–log fit (may be NULL; 1 if every log r(k) is equal).
+ *  Errors: SSM_ERR_NULL, SSM_ERR_SIZE (lags < 1), SSM_ERR_VALUE (non-finite acf, lag range out of
+ *  bounds, fewer than 3 usable lags), SSM_UNSTABLE (c overflows). */
+int32_t ssm_long_memory_fit(int64_t lags, const double *acf, int64_t kmin, int64_t kmax, double *alpha,
+                            double *c, int64_t *used, double *r_squared);
+
 /* ============================================================================================ */
 /* Autocorrelation: theory                                                                      */
 /* ============================================================================================ */

@@ -382,6 +382,50 @@ int main(void) {
         CHECK(err < 1e-28, "a target in the span: error %g", err);
     }
 
+    /* Autocorrelation estimators: the ACF of (1, −1, 1, −1) with a missing value, its Toeplitz matrix,
+     * products, λ_max by Lanczos and densely, and the exponent of an exact power law. */
+    {
+        ssm_acf_options_t aopt;
+        CHECK_OK(ssm_acf_options_default(&aopt));
+        CHECK(aopt.size == (int64_t)sizeof aopt && aopt.biased && aopt.centered && aopt.normalized, "acf defaults");
+        /* Mean 0, biased, normalized: S(k) = (4 − k)(−1)^k, so ρ = (1, −3/4, 1/2, −1/4). */
+        double xa[4] = {1, -1, 1, -1}, acf[4];
+        int64_t pairs[4];
+        CHECK_OK(ssm_acf(1, 4, xa, 4, &aopt, acf, pairs));
+        CHECK(acf[0] == 1 && close_to(acf[1], -0.75, 1e-15) && close_to(acf[3], -0.25, 1e-15) && pairs[3] == 1,
+              "acf of an alternating sequence");
+        /* (1, NaN, 3, 5), not centered, unbiased covariance: lag 1 has the single pair (3, 5). */
+        double xm[4] = {1, NAN, 3, 5};
+        aopt.centered = 0;
+        aopt.biased = 0;
+        aopt.normalized = 0;
+        CHECK_OK(ssm_acf(1, 4, xm, 2, &aopt, acf, pairs));
+        CHECK(pairs[0] == 3 && pairs[1] == 1 && close_to(acf[0], 35.0 / 3, 1e-15) && close_to(acf[1], 15, 1e-15),
+              "acf with a missing value");
+        double r[3] = {2, -1, 0.5}, R[9], v[3] = {1, 2, 3}, Rv[3];
+        CHECK_OK(ssm_toeplitz(3, r, R));
+        CHECK(R[0] == 2 && R[1] == -1 && R[2] == 0.5 && R[3] == -1 && R[8] == 2, "toeplitz");
+        CHECK_OK(ssm_toeplitz_matvec(3, r, 1, v, Rv));
+        CHECK(close_to(Rv[0], 1.5, 1e-14) && close_to(Rv[1], 0, 1e-14) && close_to(Rv[2], 4.5, 1e-14), "toeplitz_matvec");
+        /* [[1, .5], [.5, 1]] has eigenvalues 1.5 and 0.5; white noise (R = I) converges in one step. */
+        double r2[2] = {1, 0.5}, lmax = 0, lres = -1, white[64] = {1};
+        int64_t its = -1;
+        CHECK_OK(ssm_toeplitz_lambda_max(2, r2, SSM_EIGEN_LANCZOS, 1e-12, 100, &lmax, &its, &lres));
+        CHECK(close_to(lmax, 1.5, 1e-14) && its >= 1 && its <= 2 && lres <= 1e-12 * 1.5, "lambda_max lanczos");
+        CHECK_OK(ssm_toeplitz_lambda_max(2, r2, SSM_EIGEN_DENSE, 1e-12, 100, &lmax, &its, NULL));
+        CHECK(close_to(lmax, 1.5, 1e-14) && its == 0, "lambda_max dense");
+        CHECK_OK(ssm_toeplitz_lambda_max(64, white, SSM_EIGEN_LANCZOS, 1e-12, 100, &lmax, &its, NULL));
+        CHECK(close_to(lmax, 1, 1e-15) && its == 1, "lambda_max of white noise");
+        /* r(k) = 3·k^(−0.4): α = 0.4, c = 3, R² = 1. */
+        double pl[32], alpha = 0, c = 0, r_squared = 0;
+        int64_t used = 0;
+        pl[0] = 1;
+        for (int k = 1; k < 32; k++) pl[k] = 3 * pow(k, -0.4);
+        CHECK_OK(ssm_long_memory_fit(32, pl, 1, 31, &alpha, &c, &used, &r_squared));
+        CHECK(close_to(alpha, 0.4, 1e-12) && close_to(c, 3, 1e-12) && used == 31 && close_to(r_squared, 1, 1e-12),
+              "long_memory_fit");
+    }
+
     if (failures == 0) printf("api_tour: all checks passed\n");
     return failures == 0 ? 0 : 1;
 }

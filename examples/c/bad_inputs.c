@@ -435,6 +435,51 @@ int main(void) {
     expect(ssm_memory_weight(1, tr, 1.0, (int64_t)1 << 40, tout), SSM_UNSTABLE, "overflows", "memory weight growth");
     double tzero[4] = {0, 0, 0, 0};
     expect(ssm_approximation_error(2, tw, 0.1, 4, tzero, -1, &tval), SSM_ERR_VALUE, "zero", "approximation zero target");
+    /* Autocorrelation estimators: NULL, sizes, missing data, Inf, an empty lag, zero variance, methods. */
+    {
+        double xs[6] = {1, 2, NAN, NAN, 3, 4}, acf[6], val = 0, alpha = 0;
+        double allnan[3] = {NAN, NAN, NAN}, zeros[4] = {0, 0, 0, 0}, xinf[3] = {1, INFINITY, 2};
+        double r2[2] = {1, 0.5}, short_acf[4] = {1, 0.5, 0.2, -0.1};
+        ssm_acf_options_t aopt;
+        expect(ssm_acf_options_default(NULL), SSM_ERR_NULL, "options", "acf options NULL");
+        expect(ssm_acf(1, 6, NULL, 2, NULL, acf, NULL), SSM_ERR_NULL, "x", "acf NULL x");
+        expect(ssm_acf(1, 6, xs, 7, NULL, acf, NULL), SSM_ERR_SIZE, "lags", "acf lags > L");
+        expect(ssm_acf(1, 6, xs, 3, NULL, acf, NULL), SSM_ERR_VALUE, "lag 2", "acf lag without pairs");
+        expect(ssm_acf(1, 3, allnan, 1, NULL, acf, NULL), SSM_ERR_VALUE, "NaN", "acf all missing");
+        expect(ssm_acf(1, 3, xinf, 1, NULL, acf, NULL), SSM_ERR_VALUE, "x[0, 1]", "acf Inf");
+        ssm_acf_options_default(&aopt);
+        aopt.centered = 0;
+        expect(ssm_acf(1, 4, zeros, 2, &aopt, acf, NULL), SSM_ERR_VALUE, "r(0) = 0", "acf zero data normalized");
+        aopt.size = 4;
+        expect(ssm_acf(1, 4, zeros, 2, &aopt, acf, NULL), SSM_ERR_VALUE, "size", "acf uninitialized options");
+        expect(ssm_toeplitz(2, NULL, acf), SSM_ERR_NULL, "r", "toeplitz NULL r");
+        expect(ssm_toeplitz((int64_t)1 << 40, r2, acf), SSM_ERR_SIZE, "R", "toeplitz L·L overflows");
+        expect(ssm_toeplitz_matvec(2, r2, 1, xinf, acf), SSM_ERR_VALUE, "v[0, 1]", "toeplitz_matvec Inf");
+        expect(ssm_toeplitz_lambda_max(2, r2, 5, 1e-12, 10, &val, NULL, NULL), SSM_ERR_VALUE, "method", "lambda_max bad method");
+        expect(ssm_toeplitz_lambda_max(2, r2, SSM_EIGEN_LANCZOS, 0, 10, &val, NULL, NULL), SSM_ERR_VALUE, "tol", "lambda_max tol 0");
+        expect(ssm_toeplitz_lambda_max(2, r2, SSM_EIGEN_LANCZOS, 1e-12, 0, &val, NULL, NULL), SSM_ERR_SIZE, "max_iter",
+               "lambda_max max_iter 0");
+        expect(ssm_toeplitz_lambda_max((int64_t)1 << 40, r2, SSM_EIGEN_LANCZOS, 1e-12, 10, &val, NULL, NULL), SSM_ERR_MEMORY,
+               "allocation limit", "lambda_max huge L");
+        /* AR(1) with φ = 0.9 at L = 512 needs more than 3 steps: an estimate and SSM_NOT_CONVERGED. */
+        double ar[512];
+        int64_t its = 0;
+        ar[0] = 1;
+        for (int k = 1; k < 512; k++) ar[k] = 0.9 * ar[k - 1];
+        val = 0;
+        expect(ssm_toeplitz_lambda_max(512, ar, SSM_EIGEN_LANCZOS, 1e-12, 3, &val, &its, NULL), SSM_NOT_CONVERGED,
+               "max_iter = 3", "lambda_max not converged");
+        if (!(its == 3 && val > 1 && val < 19)) {
+            fprintf(stderr, "FAIL lambda_max not converged: estimate %g after %lld steps\n", val, (long long)its);
+            failures++;
+        }
+        expect(ssm_long_memory_fit(4, short_acf, 1, 3, &alpha, NULL, NULL, NULL), SSM_ERR_VALUE, "at least 3",
+               "long_memory_fit too few lags");
+        expect(ssm_long_memory_fit(4, short_acf, 0, 3, &alpha, NULL, NULL, NULL), SSM_ERR_VALUE, "kmin = 0",
+               "long_memory_fit kmin 0");
+        expect(ssm_long_memory_fit(4, short_acf, 1, 3, NULL, NULL, NULL, NULL), SSM_ERR_NULL, "alpha",
+               "long_memory_fit NULL alpha");
+    }
 
     printf("bad_inputs: %d checks, %d failures\n", checks, failures);
     return failures == 0 ? 0 : 1;

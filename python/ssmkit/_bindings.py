@@ -27,6 +27,7 @@ __all__ = [
     "ssm_hippo_options_t",
     "ssm_discretize_options_t",
     "ssm_diag_options_t",
+    "ssm_acf_options_t",
 ]
 
 lib, library_path = load_library()
@@ -66,6 +67,7 @@ SSM_OPT_SGD, SSM_OPT_ADAM, SSM_OPT_ADAMW = range(3)
 SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
 SSM_INPUT_WHITE, SSM_INPUT_AR1, SSM_INPUT_POWER_LAW, SSM_INPUT_CONSTANT = range(4)
 SSM_MEMORY_EXPONENTIAL, SSM_MEMORY_POWER_LAW, SSM_MEMORY_DELAY = range(3)
+SSM_EIGEN_LANCZOS, SSM_EIGEN_DENSE = 0, 1
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -130,6 +132,13 @@ class ssm_discretize_options_t(ctypes.Structure):
 
     _fields_ = [("size", c_int64), ("method", c_int32), ("alpha", c_double),
                 ("convention", c_int32)]
+
+
+class ssm_acf_options_t(ctypes.Structure):
+    """``typedef struct { int64_t size; int32_t biased; int32_t centered; int32_t normalized; }
+    ssm_acf_options_t;``"""
+
+    _fields_ = [("size", c_int64), ("biased", c_int32), ("centered", c_int32), ("normalized", c_int32)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,6 +455,24 @@ _declare("ssm_sinusoid_task", c_int32,
 
 
 # --- Autocorrelation: estimators ---
+
+# int32_t ssm_acf_options_default(ssm_acf_options_t *options);
+_declare("ssm_acf_options_default", c_int32, [POINTER(ssm_acf_options_t)])
+# int32_t ssm_acf(int64_t count, int64_t L, const double *x, int64_t lags, const ssm_acf_options_t *options,
+#                 double *acf, int64_t *pairs);
+_declare("ssm_acf", c_int32, [c_int64, c_int64, f64_in, c_int64, POINTER(ssm_acf_options_t), f64_out, i64_out])
+# int32_t ssm_toeplitz(int64_t L, const double *r, double *R);
+_declare("ssm_toeplitz", c_int32, [c_int64, f64_in, f64_out])
+# int32_t ssm_toeplitz_matvec(int64_t L, const double *r, int64_t count, const double *v, double *out);
+_declare("ssm_toeplitz_matvec", c_int32, [c_int64, f64_in, c_int64, f64_in, f64_out])
+# int32_t ssm_toeplitz_lambda_max(int64_t L, const double *r, int32_t method, double tol, int64_t max_iter,
+#                                 double *value, int64_t *iterations, double *residual);
+_declare("ssm_toeplitz_lambda_max", c_int32,
+         [c_int64, f64_in, c_int32, c_double, c_int64, POINTER(c_double), POINTER(c_int64), POINTER(c_double)])
+# int32_t ssm_long_memory_fit(int64_t lags, const double *acf, int64_t kmin, int64_t kmax, double *alpha,
+#                             double *c, int64_t *used, double *r_squared);
+_declare("ssm_long_memory_fit", c_int32,
+         [c_int64, f64_in, c_int64, c_int64, POINTER(c_double), POINTER(c_double), POINTER(c_int64), POINTER(c_double)])
 
 # --- Autocorrelation: theory ---
 

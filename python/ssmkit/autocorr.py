@@ -12,16 +12,18 @@ from typing import NamedTuple
 import numpy as np
 
 from . import init
-from ._autocorr_estimators import *  # noqa: F401,F403
-from ._autocorr_estimators import __all__ as _estimators
-from ._autocorr_estimators import acf, lambda_max, long_memory_exponent
-from ._autocorr_theory import *  # noqa: F401,F403
-from ._autocorr_theory import __all__ as _theory
-from ._autocorr_theory import critical_timescale, gram_discrete, condition_number, memory_weight, timescale_rule
+from ._autocorr_estimators import (LambdaMax, LongMemoryFit, acf, lambda_max, long_memory_exponent, toeplitz,
+                                   toeplitz_matvec)
+from ._autocorr_theory import (CriticalTimescale, approximation_error, condition_number, critical_timescale,
+                               expected_output_power, gram_continuous, gram_discrete, memory_weight, output_power,
+                               output_power_bound, output_weights, timescale_rule)
 from ._errors import SSMSizeError, SSMValueError
 from ._validate import as_size
 
-__all__ = [*_estimators, *_theory, "Recommendation", "recommend", "load_series"]
+__all__ = ["acf", "toeplitz", "toeplitz_matvec", "lambda_max", "LambdaMax", "long_memory_exponent", "LongMemoryFit",
+           "output_weights", "output_power", "expected_output_power", "output_power_bound", "critical_timescale",
+           "CriticalTimescale", "timescale_rule", "memory_weight", "gram_continuous", "gram_discrete",
+           "condition_number", "approximation_error", "Recommendation", "recommend", "load_series"]
 
 #: Below this first-token weight at initialization (with Re λ = −½ and the recommended Δ) the
 #: recommender advises zero real parts: the default would forget the start of the sequence.

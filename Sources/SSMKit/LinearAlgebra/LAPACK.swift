@@ -80,14 +80,25 @@ private func luSolve<S: BLASScalar>(_ a: Matrix<S>, _ b: Matrix<S>) throws -> Ma
 /// Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a symmetric matrix (dsyevd).
 /// Only the lower triangle of `a` is read.
 public func eigh(_ a: RealMatrix) throws -> (values: [Double], vectors: RealMatrix) {
+    let (w, v) = try symmetricEigen(a, vectors: true)
+    return (w, RealMatrix(rows: a.rows, columns: a.rows, elements: v))
+}
+
+/// Eigenvalues (ascending) of a symmetric matrix, without eigenvectors (dsyevd, jobz N).
+/// Only the lower triangle of `a` is read.
+public func eigvalsh(_ a: RealMatrix) throws -> [Double] { try symmetricEigen(a, vectors: false).values }
+
+/// dsyevd on the lower triangle of `a`: eigenvalues (ascending) and, if `vectors`, the eigenvectors
+/// as columns of the returned row-major elements (otherwise those elements are scratch).
+private func symmetricEigen(_ a: RealMatrix, vectors: Bool) throws -> (values: [Double], elements: [Double]) {
     try requireSquareFinite(a, "a")
     prepareBLAS()
     let n = a.rows
     var v = a.elements
     var w = [Double](repeating: 0, count: n)
-    let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 86 /* V */, 76 /* L */, Int32(n), &v, Int32(n), &w)
+    let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, vectors ? 86 /* V */ : 78 /* N */, 76 /* L */, Int32(n), &v, Int32(n), &w)
     try checkEigenInfo(info, "dsyevd")
-    return (w, RealMatrix(rows: n, columns: n, elements: v))
+    return (w, v)
 }
 
 /// Eigenvalues (ascending) and orthonormal eigenvectors (columns) of a Hermitian matrix (zheevd).
