@@ -34,7 +34,7 @@ class Recommendation(NamedTuple):
     """What :func:`recommend` finds; ``report()`` prints it."""
 
     L: int                  #: sequence length the model will see
-    dt: float               #: recommended Δ: the critical timescale of the recommended modes
+    dt: float               #: recommended Δ: the critical timescale of zero-real-part modes
     dt_rule: float          #: the rule Δ = 1/√(L·λ_max(R)) (κ = 1), R of the normalized autocorrelation
     lambda_max: float       #: λ_max of R (ρ(0) = 1: 1 for white noise, up to L for a constant input)
     regime: str             #: "white", "short memory", "long memory" or "near-constant"
@@ -53,7 +53,7 @@ class Recommendation(NamedTuple):
         return "\n".join([
             f"sequence length L = {self.L}; regime: {self.regime}{alpha}",
             f"λ_max of the autocorrelation matrix: {self.lambda_max:.6g} (white noise 1, constant input L)",
-            f"recommended Δ = {self.dt:.6g} (critical timescale of the recommended modes); "
+            f"recommended Δ = {self.dt:.6g} (critical timescale, expected output power ½ per mode); "
             f"rule 1/√(L·λ_max) = {self.dt_rule:.6g}",
             f"real parts: {self.real_part:g} — {self.advice}",
             f"imaginary parts: s·n with s = {self.imag_spacing:.6g} (κ of the discrete Gram matrix {self.condition:.3g})",
@@ -102,7 +102,7 @@ def _regime(rho: np.ndarray, lmax: float, present: int) -> tuple[str, float]:
     if lmax >= L / 2:
         return "near-constant", float("nan")
     K = min(20, L - 1)
-    if K < 1 or np.max(np.abs(rho[1:K + 1])) < 3 / np.sqrt(present):
+    if K < 1 or np.max(np.abs(rho[1:K + 1])) < 4 / np.sqrt(present):
         return "white", float("nan")
     alpha = float("nan")
     kmax = L // 4
@@ -123,12 +123,13 @@ def recommend(x, L: int | None = None, N: int = 64, H: int = 1, seed: int = 0) -
 
     Steps (MATH.md §4–§5): the biased, centered sample autocorrelation ρ(0…L−1) (positive
     semidefinite, so R = Toeplitz(ρ) is a valid correlation matrix); λ_max(R) by Lanczos; the regime —
-    near-constant when λ_max ≥ L/2, white when every |ρ(k)|, 1 ≤ k ≤ 20, is below 3/√n (n values
+    near-constant when λ_max ≥ L/2, white when every |ρ(k)|, 1 ≤ k ≤ 20, is below 4/√n (n values
     present), long memory when ρ stays positive to lag L/8 and a power law fits lags 2…L/4 with
     R² ≥ 0.9 and α ≤ 1, else short memory; the real parts: 0 when Re λ = −½ would leave the first
     token a weight below FORGETTING_THRESHOLD at initialization, else −½; the imaginary spacing π
     (S4D-Lin) unless the highest frequency would pass Nyquist, π/Δ, then 0.9·π/((N/2 − 1)Δ); and
-    Δ: the critical timescale of those modes, where the expected output power of a readout
+    Δ: the critical timescale of zero-real-part modes with that spacing (the paper's setting; damped
+    modes level off and may never reach the target), where the expected output power of a readout
     c ~ CN(0, I) is ½ per mode (white noise then gives Δ ≈ 1/√L, the rule with κ = 1), found by
     iterating once on the spacing. Errors: SSMValueError / SSMSizeError for data that cannot give
     an estimate (all missing, constant, too short, wrong shape)."""
@@ -160,14 +161,13 @@ def recommend(x, L: int | None = None, N: int = 64, H: int = 1, seed: int = 0) -
         return critical_timescale(w, rho, target=0.5 * M).dt
 
     spacing = np.pi
-    dt = solve(-0.5, spacing)
+    dt = solve(0.0, spacing)
     if M > 1 and spacing * (M - 1) * dt >= np.pi:
         spacing = 0.9 * np.pi / ((M - 1) * dt)
-        dt = solve(-0.5, spacing)
+        dt = solve(0.0, spacing)
     forgetting = float(memory_weight([-0.5], dt, L)[0])
     if forgetting < FORGETTING_THRESHOLD:
         real = 0.0
-        dt = solve(real, spacing)
         advice = (f"with Re λ = −½ the first token's weight at initialization would be {forgetting:.3g} "
                   f"(e^(−Δ(L−1)/2)): zero real parts keep it at 1")
     else:
