@@ -40,6 +40,7 @@ class Recommendation(NamedTuple):
     regime: str             #: "white", "short memory", "long memory" or "near-constant"
     alpha: float            #: long-memory exponent of a power-law fit ρ(k) ≈ c·k^(−α) (nan if not fitted)
     rho: np.ndarray         #: the sample autocorrelation ρ(0…L−1) (biased, centered)
+    bandwidth: int          #: K of the taper (1 − k/(2K))₊ applied to ρ for R
     real_part: float        #: recommended Re λ: 0.0 or −0.5
     advice: str             #: why that real part
     memory_negative: float  #: first-token weight at init with Re λ = −½ and Δ = dt
@@ -52,7 +53,8 @@ class Recommendation(NamedTuple):
         alpha = "" if np.isnan(self.alpha) else f", fitted long-memory exponent α = {self.alpha:.3f}"
         return "\n".join([
             f"sequence length L = {self.L}; regime: {self.regime}{alpha}",
-            f"λ_max of the autocorrelation matrix: {self.lambda_max:.6g} (white noise 1, constant input L)",
+            f"λ_max of the autocorrelation matrix: {self.lambda_max:.6g} (white noise 1, constant input L; "
+            f"ρ tapered beyond lag {self.bandwidth})",
             f"recommended Δ = {self.dt:.6g} (critical timescale, expected output power ½ per mode); "
             f"rule 1/√(L·λ_max) = {self.dt_rule:.6g}",
             f"real parts: {self.real_part:g} — {self.advice}",
@@ -122,7 +124,10 @@ def recommend(x, L: int | None = None, N: int = 64, H: int = 1, seed: int = 0) -
     size (N/2 conjugate-pair modes), ``H`` channels of the returned init.
 
     Steps (MATH.md §4–§5): the biased, centered sample autocorrelation ρ(0…L−1) (positive
-    semidefinite, so R = Toeplitz(ρ) is a valid correlation matrix); λ_max(R) by Lanczos; the regime —
+    semidefinite, so Toeplitz(ρ) is a valid correlation matrix), tapered for R by (1 − k/(2K))₊ with
+    K the first lag where |ρ| falls below the noise level 2/√n (n values present), so that the
+    estimation noise of many long lags does not inflate λ_max; λ_max(R) by Lanczos; the regime (from
+    the untapered ρ) —
     near-constant when λ_max ≥ L/2, white when every |ρ(k)|, 1 ≤ k ≤ 20, is below 4/√n (n values
     present), long memory when ρ stays positive to lag L/8 and a power law fits lags 2…L/4 with
     R² ≥ 0.9 and α ≤ 1, else short memory; the real parts: 0 when Re λ = −½ would leave the first
@@ -152,13 +157,24 @@ def recommend(x, L: int | None = None, N: int = 64, H: int = 1, seed: int = 0) -
         raise SSMValueError(f"N = {N} must be even and ≥ 2 (N/2 conjugate-pair modes)")
     M = N // 2
     rho = acf(data, lags=L, biased=True, center=True, normalize=True)
-    lmax = float(lambda_max(rho))
+    # R is built from a tapered ρ: past the lag K where |ρ̂| first falls inside the noise band 2/√n,
+    # the sample ACF is noise (~1/√n per lag), and summed over many lags that noise alone would
+    # inflate λ_max (one AR(1) sequence, φ = 0.9, L = 10⁶: 122 instead of 19). The Bartlett taper
+    # (1 − k/(2K))₊ keeps R positive semidefinite (Schur product of two such Toeplitz sequences).
+    noise = 2 / np.sqrt(present)
+    inside = np.nonzero(np.abs(rho[1:]) < noise)[0]
+    bandwidth = int(inside[0]) + 1 if inside.size else L
+    lags = np.arange(L)
+    tapered = rho * np.clip(1 - lags / (2 * bandwidth), 0, None)
+    # A Ritz value is a lower bound on λ_max; when the top eigenvalues cluster (AR(1) with φ near 1
+    # at very large L) Lanczos converges slowly, and a few digits are all the rule needs: accept it.
+    lmax = lambda_max(tapered, tol=1e-10, max_iter=300, full_output=True).value
     regime, alpha = _regime(rho, lmax, present)
     rule = timescale_rule(L, lmax)
 
     def solve(real: float, spacing: float) -> float:
         w = real + 1j * spacing * np.arange(M)
-        return critical_timescale(w, rho, target=0.5 * M).dt
+        return critical_timescale(w, tapered, target=0.5 * M).dt
 
     spacing = np.pi
     dt = solve(0.0, spacing)
@@ -176,6 +192,6 @@ def recommend(x, L: int | None = None, N: int = 64, H: int = 1, seed: int = 0) -
     w = real + 1j * spacing * np.arange(M)
     condition = condition_number(gram_discrete(w, dt, L)) if M > 1 else 1.0
     modes = init.diagonal("lin", N, H, real_part=real, imag_scale=spacing / np.pi, seed=seed)
-    return Recommendation(L=L, dt=dt, dt_rule=rule, lambda_max=lmax, regime=regime, alpha=alpha, rho=rho,
+    return Recommendation(L=L, dt=dt, dt_rule=rule, lambda_max=lmax, regime=regime, alpha=alpha, rho=rho, bandwidth=bandwidth,
                           real_part=real, advice=advice, memory_negative=forgetting, imag_spacing=float(spacing),
                           condition=float(condition), init=modes, dt_array=np.full(H, dt))

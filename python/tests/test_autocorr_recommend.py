@@ -27,7 +27,8 @@ def test_regimes_of_known_processes(kind, parameter, regime):
     assert np.all(r.dt_array == r.dt) and r.dt_array.shape == (3,)
     # Δ is the critical timescale of those modes under the sample autocorrelation (½ per mode).
     w = 1j * r.imag_spacing * np.arange(8)
-    assert autocorr.expected_output_power(w, r.dt, r.rho) == pytest.approx(4.0, rel=1e-9)
+    tapered = r.rho * np.clip(1 - np.arange(1024) / (2 * r.bandwidth), 0, None)
+    assert autocorr.expected_output_power(w, r.dt, tapered) == pytest.approx(4.0, rel=1e-9)
     assert r.imag_spacing * 7 * r.dt < np.pi + 1e-12   # below Nyquist
 
 
