@@ -49,6 +49,15 @@ class Recommendation(NamedTuple):
     init: init.Diagonal     #: the recommended modes (H channels × N/2 pairs), ready for set_ssm
     dt_array: np.ndarray    #: (H,) filled with dt
 
+    def to_s4d(self) -> dict:
+        """The recommendation in state-spaces/s4's ``S4DKernel`` parameters (:func:`ssmkit.init.to_s4d`).
+        S4D stores log(−Re λ), so zero real parts cannot be expressed there: use SSMKit's models
+        (``real="direct"`` or ``"clamped"``) or any parameterization that stores Re λ directly."""
+        if self.real_part >= 0:
+            raise SSMValueError("S4D stores log(−Re λ): the recommended zero real parts need a direct Re λ "
+                                "(train.Model(..., real=\"clamped\") with set_ssm(k, r.init.Lambda, r.init.B, r.init.C, dt=r.dt_array))")
+        return init.to_s4d(self.init, self.dt_array)
+
     def report(self) -> str:
         alpha = "" if np.isnan(self.alpha) else f", fitted long-memory exponent α = {self.alpha:.3f}"
         return "\n".join([

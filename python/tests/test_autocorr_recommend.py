@@ -30,6 +30,12 @@ def test_regimes_of_known_processes(kind, parameter, regime):
     tapered = r.rho * np.clip(1 - np.arange(1024) / (2 * r.bandwidth), 0, None)
     assert autocorr.expected_output_power(w, r.dt, tapered) == pytest.approx(4.0, rel=1e-9)
     assert r.imag_spacing * 7 * r.dt < np.pi + 1e-12   # below Nyquist
+    if r.real_part < 0:
+        exported = r.to_s4d()
+        assert np.allclose(np.exp(exported["log_dt"]), r.dt, rtol=1e-14) and exported["A_imag"].shape == (3, 8)
+    else:
+        with pytest.raises(ssmkit.SSMValueError, match="log"):
+            r.to_s4d()
 
 
 def test_white_noise_timescale_close_to_the_exact_one():
