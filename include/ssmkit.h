@@ -875,10 +875,12 @@ typedef enum {
 } ssm_eigen_method_t;
 
 /** λ_max of the symmetric Toeplitz matrix R of r(0) … r(L − 1) into `value` (the timescale rule
- *  Δ = κ/√(L·λ_max(R)), MATH.md §4). LANCZOS starts from a fixed seeded normal vector
- *  (deterministic) and stops when the largest Ritz value θ has a residual bound
- *  ‖R y − θ y‖ = β_k·|s_k| ≤ tol·|θ|; `iterations` (may be NULL) receives the steps taken (one
- *  product each) and `residual` (may be NULL) that bound. If max_iter steps are not enough the
+ *  Δ = κ/√(L·λ_max(R)), MATH.md §4). LANCZOS starts from cos(ω* t), ω* the peak of the circulant
+ *  embedding's spectrum, plus a little seeded noise (deterministic), and stops when the largest Ritz
+ *  value θ (a lower bound on λ_max) has a residual bound ‖R y − θ y‖ = β_k·|s_k| ≤ tol·|θ| or lies
+ *  within tol·|θ| of the circulant's largest eigenvalue (an upper bound on λ_max, by interlacing);
+ *  `iterations` (may be NULL) receives the steps taken (one product each) and `residual` (may be
+ *  NULL) the smaller of those two bounds. If max_iter steps are not enough the
  *  status is SSM_NOT_CONVERGED and value, iterations and residual hold the last estimate (a lower
  *  bound on λ_max). Clustered top eigenvalues converge slowly (AR(1) with φ near 1 at large L);
  *  separated ones fast (power laws, constant input; white noise in one step). DENSE ignores tol and

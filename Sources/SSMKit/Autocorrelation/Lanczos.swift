@@ -24,19 +24,20 @@ public struct LargestEigenvalue: Sendable, Equatable {
     public var residual: Double
 }
 
-/// λ_max of the symmetric n×n operator `multiply` (v → A v, n values each) by Lanczos from a
-/// seeded normal start vector (deterministic: the same seed gives the same iterations). Stops when
-/// β_k·|s_k| ≤ tolerance·|θ| (or the Krylov space is invariant, β_k = 0), or after `maxIterations`
-/// steps with `converged` false. Errors: `.notConverged` only if LAPACK's tridiagonal eigensolver
-/// fails (the result itself reports non-convergence, it does not throw).
-func lanczosLargestEigenvalue(n: Int, tolerance: Double, maxIterations: Int, seed: UInt64,
+/// λ_max of the symmetric n×n operator `multiply` (v → A v, n values each) by Lanczos from
+/// `start` (n values, not all zero; its direction is what matters). Stops when
+/// β_k·|s_k| ≤ tolerance·|θ| (or the Krylov space is invariant, β_k = 0), or when the caller's
+/// `upperBound` on λ_max is within tolerance·|θ| of θ (θ, a Ritz value, is a lower bound: the
+/// bracket [θ, upperBound] then pins λ_max), or after `maxIterations` steps with `converged` false.
+/// `residual` reports the smaller of the two error bounds. Errors: `.notConverged` only if LAPACK's
+/// tridiagonal eigensolver fails (the result itself reports non-convergence, it does not throw).
+func lanczosLargestEigenvalue(n: Int, tolerance: Double, maxIterations: Int, start: [Double],
+                              upperBound: Double = .infinity,
                               multiply: (UnsafePointer<Double>, UnsafeMutablePointer<Double>) -> Void) throws -> LargestEigenvalue {
-    var v = [Double](repeating: 0, count: n), previous = [Double](repeating: 0, count: n)
+    var v = start, previous = [Double](repeating: 0, count: n)
     var w = [Double](repeating: 0, count: n)
-    var rng = SSMRandom(seed: seed)
-    for i in 0..<n { v[i] = rng.normal() }
-    let start = norm(v)
-    for i in 0..<n { v[i] /= start }
+    let length = norm(v)
+    for i in 0..<n { v[i] /= length }
     var alphas: [Double] = [], betas: [Double] = []
     var beta = 0.0
     while true {
@@ -49,7 +50,7 @@ func lanczosLargestEigenvalue(n: Int, tolerance: Double, maxIterations: Int, see
         alphas.append(alpha)
         beta = norm(w)
         let (theta, last) = try largestRitzPair(alphas, betas)
-        let residual = beta * abs(last)
+        let residual = min(beta * abs(last), max(upperBound - theta, 0))
         if residual <= tolerance * abs(theta) || beta == 0 || alphas.count >= maxIterations {
             return LargestEigenvalue(value: theta, iterations: alphas.count,
                                      converged: residual <= tolerance * abs(theta) || beta == 0, residual: residual)
