@@ -160,5 +160,5 @@ def test_bad_arguments():
     with pytest.raises(ssmkit.SSMSizeError, match="steps"):
         systems.integrate(lambda t, x: -x, [1.0], 0.1, 0)
     # ẋ = x² blows up at t = 1.
-    with pytest.raises((ssmkit.SSMNotConvergedError, ssmkit.SSMUnstableError)):
+    with pytest.raises(ssmkit.SSMNotConvergedError, match="underflow at t = 0.99999"):
         systems.integrate(lambda t, x: x * x, [1.0], 0.5, 5)
