@@ -1001,6 +1001,102 @@ int32_t ssm_approximation_error(int64_t N, const ssm_complex_t *w, double dt, in
                                 double rcond, double *error);
 
 /* ============================================================================================ */
+/* Dynamical systems                                                                            */
+/* ============================================================================================ */
+
+/* ODE integrators and the named test systems of MATH.md §9 (the HiPPO-Prophecy signals; issue 6).
+ * A trajectory is `steps` rows of d values (steps×d, row-major): the samples at t0 + k·dt,
+ * k = 0 … steps − 1, row 0 the initial state. */
+
+/** Integration methods.
+ *  RK4    classical fixed-step Runge–Kutta 4. ssm_system_simulate takes 8 equal substeps per sample
+ *         (h = dt/8); ssm_integrate takes 1 (h = dt). rtol and atol are ignored.
+ *  DOPRI  adaptive Dormand–Prince 5(4), first-same-as-last, error control with rtol and atol
+ *         (err = RMS of e_i/(atol + rtol·max(|x_i|, |x_new,i|)) ≤ 1), step-size controller with
+ *         safety 0.9 and factors in [0.2, 10] (no growth right after a rejection), Hairer's starting
+ *         step. Steps are shortened to land exactly on every sample time (no dense-output
+ *         interpolation). Good defaults: rtol 1e-10, atol 1e-12. */
+typedef enum {
+    SSM_ODE_RK4 = 0,
+    SSM_ODE_DOPRI = 1
+} ssm_ode_method_t;
+
+/** The named systems and their parameter vectors `params` (defaults in brackets) and initial states.
+ *  VAN_DER_POL_1D  the authors' 1-D "Van der Pol" ẋ = μ(1 − x²) sin t; [μ] = [7]; x0 = [0.5]; d = 1.
+ *  BERNOULLI       y′ = −cos(5t)·y + sin(t)·√y (t is the paper's x); no parameters; y0 = [0.1]; d = 1.
+ *                  √y is evaluated as √max(y, 0) so steps that overshoot below 0 stay defined.
+ *  FILTERED_NOISE  white noise through an alpha filter, a seeded discrete recipe with a = e^(−dt/τ):
+ *                  s1 ← a·s1 + (1 − a)·σ·ξ_k, s2 ← a·s2 + (1 − a)·s1, u_k = s2, ξ_k ~ N(0, 1), one
+ *                  draw per step k = 1 … steps − 1; both stages start at x0; [τ, σ] = [0.1, 1];
+ *                  x0 = [0]; d = 1. The method, rtol and atol are ignored. Authors: dt = 1e-3.
+ *  SINE_CUBED      u(t) = sin³t + |sin t|³; no parameters; x0 ignored (may be NULL); d = 1.
+ *  LINEAR          u(t) = a + b·t; [a, b] = [0, 1]; x0 ignored; d = 1.
+ *  VAN_DER_POL     ẍ = μ(1 − x²)ẋ − x as the state (x, ẋ); [μ] = [1]; x0 = [2, 0]; d = 2.
+ *  LORENZ          Lorenz-63 ẋ = σ(y − x), ẏ = x(ρ − z) − y, ż = xy − βz; [σ, ρ, β] = [10, 28, 8/3];
+ *                  x0 = [1, 1, 1]; d = 3.
+ *  LOTKA_VOLTERRA  ẋ = αx − βxy, ẏ = δxy − γy; [α, β, γ, δ] = [1.5, 1, 3, 1]; x0 = [10, 5]; d = 2.
+ *  PENDULUM        damped pendulum θ̈ = −ω²·sin θ − c·θ̇ as (θ, θ̇); [ω², c] = [1, 0.1]; x0 = [1, 0]; d = 2.
+ *  LINEAR_ODE      ẋ = A x; params = A (d×d row-major, nparams = d²); no defaults: params and x0 required.
+ *  SUM_OF_SINES    u(t) = Σ_i a_i sin(ω_i t + φ_i); params = triples [a_1, ω_1, φ_1, a_2, …]
+ *                  (nparams a multiple of 3); default [1, 1, 0]; x0 ignored; d = 1. */
+typedef enum {
+    SSM_SYSTEM_VAN_DER_POL_1D = 0,
+    SSM_SYSTEM_BERNOULLI = 1,
+    SSM_SYSTEM_FILTERED_NOISE = 2,
+    SSM_SYSTEM_SINE_CUBED = 3,
+    SSM_SYSTEM_LINEAR = 4,
+    SSM_SYSTEM_VAN_DER_POL = 5,
+    SSM_SYSTEM_LORENZ = 6,
+    SSM_SYSTEM_LOTKA_VOLTERRA = 7,
+    SSM_SYSTEM_PENDULUM = 8,
+    SSM_SYSTEM_LINEAR_ODE = 9,
+    SSM_SYSTEM_SUM_OF_SINES = 10
+} ssm_system_t;
+
+/** Parses a system name ("van_der_pol_1d", "bernoulli", "filtered_noise", "sine_cubed", "linear",
+ *  "van_der_pol", "lorenz", "lotka_volterra", "pendulum", "linear_ode", "sum_of_sines"; exact, lower
+ *  case) into *system. Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown name; the message lists them). */
+int32_t ssm_system_from_name(const char *name, int32_t *system);
+
+/** The state dimension d of `system` with a parameter vector of `nparams` values (nparams matters only
+ *  for LINEAR_ODE, d = √nparams) into *d. Errors: SSM_ERR_NULL, SSM_ERR_VALUE (unknown system),
+ *  SSM_ERR_SIZE (LINEAR_ODE with nparams not a square ≥ 1). */
+int32_t ssm_system_dimension(int32_t system, int64_t nparams, int64_t *d);
+
+/** The defaults of `system`: the number of default parameters into *nparams, the parameters into
+ *  `params` (*nparams values; may be NULL) and the default initial state into `x0` (d values of the
+ *  default dimension; may be NULL). LINEAR_ODE has none (*nparams = 0, x0 untouched).
+ *  Errors: SSM_ERR_NULL (nparams), SSM_ERR_VALUE (unknown system). */
+int32_t ssm_system_defaults(int32_t system, int64_t *nparams, double *params, double *x0);
+
+/** A trajectory of `system` into `out` (steps×d, d from ssm_system_dimension): `params` (nparams
+ *  values; NULL: the defaults, nparams ignored), `x0` (d values; NULL: the default state; ignored by
+ *  explicit systems), sample spacing dt > 0, `method` an ssm_ode_method_t with rtol > 0, atol ≥ 0
+ *  (DOPRI), `seed` (FILTERED_NOISE only). ODEs integrate between samples with the method; explicit
+ *  systems are evaluated at t0 + k·dt.
+ *  Errors: SSM_ERR_NULL (out; x0 of LINEAR_ODE), SSM_ERR_SIZE (steps < 1, wrong nparams, overflow),
+ *  SSM_ERR_VALUE (unknown system or method, NaN/Inf in params, x0, t0 or dt, dt ≤ 0, bad tolerances,
+ *  τ ≤ 0 or σ < 0), SSM_UNSTABLE (the state became non-finite), SSM_NOT_CONVERGED (DOPRI step size
+ *  underflow or more than 10⁶ steps between two samples), SSM_ERR_MEMORY. */
+int32_t ssm_system_simulate(int32_t system, const double *params, int64_t nparams, const double *x0, double t0,
+                            double dt, int64_t steps, int32_t method, double rtol, double atol, uint64_t seed,
+                            double *out);
+
+/** A right-hand side for ssm_integrate: writes f(t, x) into dx (both d values) and returns 0, or
+ *  returns non-zero to abort the integration. */
+typedef int32_t (*ssm_rhs_fn)(double t, const double *x, double *dx, void *user);
+
+/** Integrates ẋ = f(t, x) (d ≥ 1) from x0 at t0 into `out` (steps×d, samples at t0 + k·dt) by
+ *  `method` (RK4: one step per sample; DOPRI: rtol, atol as for ssm_system_simulate). `user` is passed
+ *  to every call of f, which runs on the calling thread. A non-zero return from f stops the
+ *  integration with SSM_ERR_VALUE and a message naming t and the code.
+ *  Errors: SSM_ERR_NULL (f, x0, out), SSM_ERR_SIZE (d, steps < 1, overflow), SSM_ERR_VALUE (NaN/Inf
+ *  x0, t0 or dt, dt ≤ 0, unknown method, bad tolerances, f aborted), SSM_UNSTABLE (f or the state
+ *  became non-finite), SSM_NOT_CONVERGED (DOPRI step size underflow or step budget), SSM_ERR_MEMORY. */
+int32_t ssm_integrate(int64_t d, ssm_rhs_fn f, void *user, const double *x0, double t0, double dt, int64_t steps,
+                      int32_t method, double rtol, double atol, double *out);
+
+/* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */
 

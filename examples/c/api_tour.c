@@ -30,6 +30,14 @@ static int32_t count_steps(const ssm_progress_t *progress, void *user) {
     return progress->step >= *budget ? 1 : 0;
 }
 
+/* ẋ = −x for ssm_integrate; aborts (returns 1) if *user is set and t passes it. */
+static int32_t decay_rhs(double t, const double *x, double *dx, void *user) {
+    const double *stop = (const double *)user;
+    if (stop != NULL && t > *stop) return 1;
+    dx[0] = -x[0];
+    return 0;
+}
+
 static int close_to(double a, double b, double rtol) {
     return fabs(a - b) <= rtol * fmax(1.0, fmax(fabs(a), fabs(b)));
 }
@@ -424,6 +432,26 @@ int main(void) {
         CHECK_OK(ssm_long_memory_fit(32, pl, 1, 31, &alpha, &c, &used, &r_squared));
         CHECK(close_to(alpha, 0.4, 1e-12) && close_to(c, 3, 1e-12) && used == 31 && close_to(r_squared, 1, 1e-12),
               "long_memory_fit");
+    }
+
+    /* Dynamical systems: names, dimensions, defaults, a Lorenz trajectory, an explicit signal, and
+     * ẋ = −x through a C callback against e^(−t). */
+    {
+        int32_t sys = -1;
+        int64_t dim = 0, np_ = 0;
+        double lp[3], lx0[3], traj[3 * 11], sc[5], ex[11];
+        CHECK_OK(ssm_system_from_name("lorenz", &sys));
+        CHECK(sys == SSM_SYSTEM_LORENZ, "system_from_name");
+        CHECK_OK(ssm_system_dimension(SSM_SYSTEM_LINEAR_ODE, 9, &dim));
+        CHECK(dim == 3, "linear_ode dimension %lld", (long long)dim);
+        CHECK_OK(ssm_system_defaults(SSM_SYSTEM_LORENZ, &np_, lp, lx0));
+        CHECK(np_ == 3 && lp[0] == 10 && lp[1] == 28 && close_to(lp[2], 8.0 / 3, 1e-15) && lx0[2] == 1, "lorenz defaults");
+        CHECK_OK(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0.01, 11, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, traj));
+        CHECK(traj[0] == 1 && traj[1] == 1 && traj[2] == 1 && traj[3] > 1, "lorenz trajectory");
+        CHECK_OK(ssm_system_simulate(SSM_SYSTEM_SINE_CUBED, NULL, 0, NULL, 0, 0.5, 5, SSM_ODE_RK4, 0, 0, 0, sc));
+        CHECK(close_to(sc[2], 2 * pow(sin(1.0), 3), 1e-15), "sine_cubed");
+        CHECK_OK(ssm_integrate(1, decay_rhs, NULL, (const double[]){1.0}, 0, 0.1, 11, SSM_ODE_DOPRI, 1e-10, 1e-12, ex));
+        CHECK(fabs(ex[10] - exp(-1.0)) < 1e-10, "integrate e^(-t): %.17g", ex[10]);
     }
 
     if (failures == 0) printf("api_tour: all checks passed\n");

@@ -21,6 +21,19 @@ static void expect(int32_t status, int32_t expected, const char *needle, const c
     }
 }
 
+/* A right-hand side that always aborts. */
+static int32_t refuse_rhs(double t, const double *x, double *dx, void *user) {
+    (void)t; (void)x; (void)dx; (void)user;
+    return 7;
+}
+
+/* ẋ = x², which blows up at t = 1. */
+static int32_t square_rhs(double t, const double *x, double *dx, void *user) {
+    (void)t; (void)user;
+    dx[0] = x[0] * x[0];
+    return 0;
+}
+
 int main(void) {
     double A[4] = {-1, 0, 0, -2}, B[2] = {1, 1}, C[2] = {1, 0}, D[1] = {0};
     double Ad[4], Bd[2], Cd[2], Dd[1], P[8];
@@ -479,6 +492,36 @@ int main(void) {
                "long_memory_fit kmin 0");
         expect(ssm_long_memory_fit(4, short_acf, 1, 3, NULL, NULL, NULL, NULL), SSM_ERR_NULL, "alpha",
                "long_memory_fit NULL alpha");
+    }
+
+    /* Dynamical systems: unknown system and method, NaN x0, dt ≤ 0, steps < 1, wrong parameter
+     * count, NULL callback, an aborting callback, a blow-up. */
+    {
+        double so[12], one = 1, bad = NAN, p2[2] = {1, 2};
+        int32_t sc = 0;
+        expect(ssm_system_from_name("rossler", &sc), SSM_ERR_VALUE, "lorenz", "unknown system name");
+        expect(ssm_system_simulate(42, NULL, 0, NULL, 0, 0.1, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, so), SSM_ERR_VALUE,
+               "system", "unknown system");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0.1, 4, 9, 1e-10, 1e-12, 0, so), SSM_ERR_VALUE,
+               "method", "unknown ODE method");
+        expect(ssm_system_simulate(SSM_SYSTEM_VAN_DER_POL_1D, NULL, 0, &bad, 0, 0.1, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, so),
+               SSM_ERR_VALUE, "x0", "NaN x0");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, so),
+               SSM_ERR_VALUE, "dt", "dt = 0");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0.1, 0, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, so),
+               SSM_ERR_SIZE, "steps", "steps = 0");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, p2, 2, NULL, 0, 0.1, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, so),
+               SSM_ERR_SIZE, "3 parameters", "lorenz with 2 parameters");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0.1, 4, SSM_ODE_DOPRI, -1, 1e-12, 0, so),
+               SSM_ERR_VALUE, "rtol", "negative rtol");
+        expect(ssm_system_simulate(SSM_SYSTEM_LORENZ, NULL, 0, NULL, 0, 0.1, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, 0, NULL),
+               SSM_ERR_NULL, "out", "NULL out");
+        expect(ssm_system_dimension(SSM_SYSTEM_LINEAR_ODE, 5, NULL), SSM_ERR_NULL, "d", "dimension NULL d");
+        expect(ssm_integrate(1, NULL, NULL, &one, 0, 0.1, 4, SSM_ODE_RK4, 0, 0, so), SSM_ERR_NULL, "f", "NULL f");
+        expect(ssm_integrate(1, refuse_rhs, NULL, &one, 0, 0.1, 4, SSM_ODE_DOPRI, 1e-10, 1e-12, so), SSM_ERR_VALUE,
+               "returned 7", "aborting callback");
+        expect(ssm_integrate(1, square_rhs, NULL, &one, 0, 0.5, 5, SSM_ODE_DOPRI, 1e-10, 1e-12, so), SSM_NOT_CONVERGED,
+               "underflow", "blow-up of x' = x^2");
     }
 
     printf("bad_inputs: %d checks, %d failures\n", checks, failures);

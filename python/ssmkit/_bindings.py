@@ -68,6 +68,10 @@ SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
 SSM_INPUT_WHITE, SSM_INPUT_AR1, SSM_INPUT_POWER_LAW, SSM_INPUT_CONSTANT = range(4)
 SSM_MEMORY_EXPONENTIAL, SSM_MEMORY_POWER_LAW, SSM_MEMORY_DELAY = range(3)
 SSM_EIGEN_LANCZOS, SSM_EIGEN_DENSE = 0, 1
+SSM_ODE_RK4, SSM_ODE_DOPRI = 0, 1
+(SSM_SYSTEM_VAN_DER_POL_1D, SSM_SYSTEM_BERNOULLI, SSM_SYSTEM_FILTERED_NOISE, SSM_SYSTEM_SINE_CUBED, SSM_SYSTEM_LINEAR,
+ SSM_SYSTEM_VAN_DER_POL, SSM_SYSTEM_LORENZ, SSM_SYSTEM_LOTKA_VOLTERRA, SSM_SYSTEM_PENDULUM, SSM_SYSTEM_LINEAR_ODE,
+ SSM_SYSTEM_SUM_OF_SINES) = range(11)
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -452,6 +456,30 @@ _declare("ssm_delayed_recall", c_int32,
 #                           double snr, uint64_t seed, double *inputs, int64_t *labels);
 _declare("ssm_sinusoid_task", c_int32,
          [c_int64, c_int64, c_int64, c_int64, c_int64, c_double, c_double, ctypes.c_uint64, f64_out, i64_out])
+
+
+# --- Dynamical systems ---
+
+#: ``typedef int32_t (*ssm_rhs_fn)(double t, const double *x, double *dx, void *user);``
+ssm_rhs_fn = ctypes.CFUNCTYPE(c_int32, c_double, POINTER(c_double), POINTER(c_double), ctypes.c_void_p)
+
+# int32_t ssm_system_from_name(const char *name, int32_t *system);
+_declare("ssm_system_from_name", c_int32, [c_char_p, POINTER(c_int32)])
+# int32_t ssm_system_dimension(int32_t system, int64_t nparams, int64_t *d);
+_declare("ssm_system_dimension", c_int32, [c_int32, c_int64, POINTER(c_int64)])
+# int32_t ssm_system_defaults(int32_t system, int64_t *nparams, double *params, double *x0);
+_declare("ssm_system_defaults", c_int32, [c_int32, POINTER(c_int64), f64_out, f64_out])
+# int32_t ssm_system_simulate(int32_t system, const double *params, int64_t nparams, const double *x0, double t0,
+#                             double dt, int64_t steps, int32_t method, double rtol, double atol, uint64_t seed,
+#                             double *out);
+_declare("ssm_system_simulate", c_int32,
+         [c_int32, f64_in, c_int64, f64_in, c_double, c_double, c_int64, c_int32, c_double, c_double, ctypes.c_uint64,
+          f64_out])
+# int32_t ssm_integrate(int64_t d, ssm_rhs_fn f, void *user, const double *x0, double t0, double dt, int64_t steps,
+#                       int32_t method, double rtol, double atol, double *out);
+_declare("ssm_integrate", c_int32,
+         [c_int64, ssm_rhs_fn, ctypes.c_void_p, f64_in, c_double, c_double, c_int64, c_int32, c_double, c_double,
+          f64_out])
 
 
 # --- Autocorrelation: estimators ---

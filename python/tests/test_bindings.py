@@ -23,7 +23,8 @@ HEADER_TEXT = open(HEADER).read()
 _PROTO = re.compile(r"^\s*((?:const\s+)?\w+\s*\*?)\s*(ssm_\w+)\s*\(([^;]*?)\)\s*;",
                     re.MULTILINE | re.DOTALL)
 _SCALARS = {"int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
-            "double": ctypes.c_double, "void": None, "ssm_progress_fn": b.ssm_progress_fn}
+            "double": ctypes.c_double, "void": None, "ssm_progress_fn": b.ssm_progress_fn,
+            "ssm_rhs_fn": b.ssm_rhs_fn}
 
 
 def header_prototypes():
