@@ -22,6 +22,7 @@ from ._hippo import hippo, hippo_rank, rank_correction
 from ._linalg import expm
 from ._discretize import discretize, discretize_diag
 from . import autocorr, compute, init, train
+from . import prophecy
 
 __all__ = [
     "__version__",
@@ -40,6 +41,7 @@ __all__ = [
     "compute",
     "init",
     "train",
+    "prophecy",
     "SSMError",
     "SSMCallerError",
     "SSMNullError",

@@ -28,6 +28,7 @@ __all__ = [
     "ssm_discretize_options_t",
     "ssm_diag_options_t",
     "ssm_acf_options_t",
+    "ssm_predictor_options_t",
 ]
 
 lib, library_path = load_library()
@@ -68,6 +69,10 @@ SSM_STOP_COMPLETED, SSM_STOP_CANCELLED, SSM_STOP_NON_FINITE = range(3)
 SSM_INPUT_WHITE, SSM_INPUT_AR1, SSM_INPUT_POWER_LAW, SSM_INPUT_CONSTANT = range(4)
 SSM_MEMORY_EXPONENTIAL, SSM_MEMORY_POWER_LAW, SSM_MEMORY_DELAY = range(3)
 SSM_EIGEN_LANCZOS, SSM_EIGEN_DENSE = 0, 1
+SSM_PROPHECY_LEGT, SSM_PROPHECY_FOUT, SSM_PROPHECY_LEGS = range(3)
+SSM_READOUT_TIME, SSM_READOUT_SPACE = 0, 1
+SSM_STATE_INPUT_AVERAGE, SSM_STATE_INPUT_PLAIN = 0, 1
+SSM_RULE_EULER, SSM_RULE_TRAPEZOID = 0, 1
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -94,6 +99,14 @@ class ssm_diag_options_t(ctypes.Structure):
                 ("imag_scale", c_double), ("b_init", c_int32), ("normalize", c_int32),
                 ("blocks", c_int64), ("seed", ctypes.c_uint64), ("r_min", c_double), ("r_max", c_double),
                 ("max_phase", c_double), ("a_min", c_double), ("a_max", c_double)]
+
+
+class ssm_predictor_options_t(ctypes.Structure):
+    """``ssm_predictor_options_t`` (field order and types exactly as in the header)."""
+
+    _fields_ = [("size", c_int64), ("basis", c_int32), ("N", c_int64), ("theta", c_double), ("W", c_int64),
+                ("dt", c_double), ("readout", c_int32), ("state_input", c_int32), ("output", c_int32),
+                ("method", c_int32)]
 
 
 class ssm_model_options_t(ctypes.Structure):
@@ -452,6 +465,34 @@ _declare("ssm_delayed_recall", c_int32,
 #                           double snr, uint64_t seed, double *inputs, int64_t *labels);
 _declare("ssm_sinusoid_task", c_int32,
          [c_int64, c_int64, c_int64, c_int64, c_int64, c_double, c_double, ctypes.c_uint64, f64_out, i64_out])
+
+
+# --- HiPPO-Prophecy ---
+
+#: the opaque handle ssm_predictor_t *
+predictor_p = ctypes.c_void_p
+
+# int32_t ssm_predictor_options_default(ssm_predictor_options_t *options);
+_declare("ssm_predictor_options_default", c_int32, [POINTER(ssm_predictor_options_t)])
+# int32_t ssm_predictor_options_authors(int64_t N, int64_t T, double dt, ssm_predictor_options_t *options);
+_declare("ssm_predictor_options_authors", c_int32, [c_int64, c_int64, c_double, POINTER(ssm_predictor_options_t)])
+# int32_t ssm_predictor_create(const ssm_predictor_options_t *options, int64_t d, ssm_predictor_t **predictor);
+_declare("ssm_predictor_create", c_int32, [POINTER(ssm_predictor_options_t), c_int64, POINTER(predictor_p)])
+# void ssm_predictor_free(ssm_predictor_t *predictor);
+_declare("ssm_predictor_free", None, [predictor_p])
+# int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, int64_t T, int64_t d,
+#                               const double *u, double *pred);
+_declare("ssm_predictor_predict", c_int32, [predictor_p, c_int64, c_int64, c_int64, f64_in, f64_out])
+# int32_t ssm_predictor_step(ssm_predictor_t *predictor, const double *x, double *next);
+_declare("ssm_predictor_step", c_int32, [predictor_p, f64_in, f64_out])
+# int32_t ssm_predictor_reset(ssm_predictor_t *predictor);
+_declare("ssm_predictor_reset", c_int32, [predictor_p])
+# int32_t ssm_predictor_state_size(const ssm_predictor_t *predictor, int64_t *n);
+_declare("ssm_predictor_state_size", c_int32, [predictor_p, POINTER(c_int64)])
+# int32_t ssm_predictor_ssm(const ssm_predictor_t *predictor, double *Ad, double *Bd, double *Cd, double *Dd);
+_declare("ssm_predictor_ssm", c_int32, [predictor_p, f64_out, f64_out, f64_out, f64_out])
+# int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
+_declare("ssm_predictor_rollout_radius", c_int32, [predictor_p, POINTER(c_double)])
 
 
 # --- Autocorrelation: estimators ---
