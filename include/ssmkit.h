@@ -1108,6 +1108,15 @@ int32_t ssm_predictor_state_size(const ssm_predictor_t *predictor, int64_t *n);
  *  Errors: SSM_ERR_NULL, SSM_ERR_UNSUPPORTED (LEGS). */
 int32_t ssm_predictor_ssm(const ssm_predictor_t *predictor, double *Ad, double *Bd, double *Cd, double *Dd);
 
+/** Closed-loop rollout: from a fresh zero state (the handle's streaming state is not touched),
+ *  teacher-forces the predictor on context (T×d, row-major), then feeds each prediction back as the
+ *  next sample for `steps` samples: out (steps×d) holds the continuation u_T, u_(T+1), … . Works for
+ *  every basis. One-step prediction is the construction's claim; rollout typically diverges (see
+ *  ssm_predictor_rollout_radius). Errors: SSM_ERR_NULL, SSM_ERR_SIZE (T, d < 1, steps < 0),
+ *  SSM_ERR_VALUE (non-finite context), SSM_ERR_MEMORY, SSM_UNSTABLE (the rollout overflowed). */
+int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64_t d, const double *context,
+                              int64_t steps, double *out);
+
 /** The spectral radius of closed-loop rollout (each prediction fed back as the next sample): the
  *  largest |eigenvalue| of M = [[Ad + Bd·Cd, Bd·Dd], [Cd, Dd]], the linear map of (state, sample);
  *  rollout diverges when it exceeds 1. Errors: SSM_ERR_NULL, SSM_ERR_UNSUPPORTED (LEGS),

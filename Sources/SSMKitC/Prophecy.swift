@@ -168,3 +168,18 @@ public func ssm_predictor_rollout_radius(_ predictor: OpaquePointer?, _ radius: 
         radius.pointee = try prophecyRolloutRadius(p.predictor)
     }
 }
+
+@c @implementation
+public func ssm_predictor_rollout(_ predictor: OpaquePointer?, _ T: Int64, _ d: Int64, _ context: UnsafePointer<Double>?,
+                                  _ steps: Int64, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_predictor_rollout") {
+        let p: PredictorBox = try box(predictor, "predictor")
+        let T = try size(T, "T"), d = try size(d, "d"), steps = try size(steps, "steps", minimum: 0)
+        let context = try nonNull(context, "context")
+        let count = try elementCount(T, d, what: "context"), outCount = try elementCount(steps, d, what: "out")
+        if outCount > 0 { _ = try nonNull(out, "out") }
+        try requireWorkspace(elements: count + outCount, bytesPerElement: 8, what: "a rollout of \(steps)×\(d) samples")
+        let values = try prophecyRollout(p.predictor, context: doubles(context, count), d: d, steps: steps)
+        if let out { write(values, to: out) }
+    }
+}

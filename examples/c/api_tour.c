@@ -271,6 +271,10 @@ int main(void) {
         double rho = 0;
         CHECK_OK(ssm_predictor_rollout_radius(pr, &rho));
         CHECK(isfinite(rho) && rho > 0, "rollout radius %g", rho);
+        /* Rollout: its first value is the one-step prediction after the context. */
+        double roll[8];
+        CHECK_OK(ssm_predictor_rollout(pr, 300, 1, pu, 8, roll));
+        CHECK(roll[0] == pp[299], "rollout starts with the one-step prediction");
         ssm_predictor_free(pr);
         ssm_predictor_free(NULL);
         /* The authors' configuration (N = 128, T = 1000, θ = whole context) breaks the trapezoid guard. */

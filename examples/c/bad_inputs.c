@@ -342,6 +342,9 @@ int main(void) {
         expect(ssm_predictor_step(pr, pu, NULL), SSM_ERR_NULL, "next", "step NULL next");
         expect(ssm_predictor_reset(NULL), SSM_ERR_NULL, "predictor", "reset NULL");
         expect(ssm_predictor_ssm(pr, NULL, pp, pp, pp), SSM_ERR_NULL, "Ad", "predictor_ssm NULL Ad");
+        expect(ssm_predictor_rollout(pr, 1, 2, pu, -1, pp), SSM_ERR_SIZE, "steps", "rollout negative steps");
+        expect(ssm_predictor_rollout(pr, 2, 2, pu, 1, pp), SSM_ERR_VALUE, "context[3]", "rollout NaN context");
+        expect(ssm_predictor_rollout(pr, 1, 2, pu, 1, NULL), SSM_ERR_NULL, "out", "rollout NULL out");
         ssm_predictor_free(pr);
         po.basis = SSM_PROPHECY_LEGS;
         pr = NULL;

@@ -491,6 +491,9 @@ _declare("ssm_predictor_reset", c_int32, [predictor_p])
 _declare("ssm_predictor_state_size", c_int32, [predictor_p, POINTER(c_int64)])
 # int32_t ssm_predictor_ssm(const ssm_predictor_t *predictor, double *Ad, double *Bd, double *Cd, double *Dd);
 _declare("ssm_predictor_ssm", c_int32, [predictor_p, f64_out, f64_out, f64_out, f64_out])
+# int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64_t d, const double *context,
+#                               int64_t steps, double *out);
+_declare("ssm_predictor_rollout", c_int32, [predictor_p, c_int64, c_int64, f64_in, c_int64, f64_out])
 # int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
 _declare("ssm_predictor_rollout_radius", c_int32, [predictor_p, POINTER(c_double)])
 

@@ -12,6 +12,7 @@ Example::
     mse = np.mean((pred[..., :-1, :] - u[..., 1:, :]) ** 2)   # for (batch, T, d)
     Ad, Bd, Cd, Dd = p.ssm()                  # the same predictor for compute.scan_dense
     p.rollout_radius()                        # > 1: closed-loop rollout diverges
+    p.rollout(u[:500], steps=100)             # feeding predictions back
 
 Layout: samples u_k = u(k·dt); pred has the shape of u and pred[..., k, :] predicts u[..., k+1, :].
 The state starts at zero with the history before the first sample taken as zero.
@@ -153,6 +154,21 @@ class Predictor(_Handle):
         Ad, Bd, Cd, Dd = np.empty((n, n)), np.empty((n, 1)), np.empty((1, n)), np.empty((1, 1))
         _check(_b.lib.ssm_predictor_ssm(self.handle, Ad, Bd, Cd, Dd))
         return Ad, Bd, Cd, Dd
+
+    def rollout(self, context, steps) -> np.ndarray:
+        """Closed-loop rollout: teacher-forces a fresh copy of the predictor on ``context`` ((T,) or
+        (T, d)), then feeds each prediction back as the next sample; returns the continuation
+        ((steps,) or (steps, d)) predicting u_T, u_(T+1), … . The streaming state is not touched.
+        Typically diverges: see ``rollout_radius``."""
+        a = as_array(context, "context")
+        if a.ndim not in (1, 2) or a.shape[0] < 1 or (a.ndim == 2 and a.shape[1] < 1):
+            raise SSMSizeError(f"context must have shape (T,) or (T, d) with T, d ≥ 1, got {a.shape}")
+        require_finite(a, "context")
+        steps = as_size(steps, "steps", minimum=0)
+        T, d = a.shape[0], (a.shape[1] if a.ndim == 2 else 1)
+        out = empty((steps,) + a.shape[1:], np.float64, "the rollout")
+        _check(_b.lib.ssm_predictor_rollout(self.handle, T, d, a, steps, out if steps else None))
+        return out
 
     def rollout_radius(self) -> float:
         """Spectral radius of closed-loop rollout (predictions fed back as samples); > 1 diverges."""

@@ -144,6 +144,39 @@ def test_rollout_radius():
         p.rollout_radius()
 
 
+def test_rollout_feeds_predictions_back():
+    dt = 0.01
+    u = np.sin(1.3 * np.arange(600) * dt)
+    with prophecy.Predictor(N=6, W=20, dt=dt) as p:
+        roll = p.rollout(u[:500], 40)
+        Ad, Bd, Cd, Dd = p.ssm()
+        assert roll.shape == (40,)
+        # Same as iterating the predictor by hand: predict, append, predict, …
+        seq = list(u[:500])
+        for _ in range(3):
+            seq.append(p.predict(np.array(seq))[-1])
+        np.testing.assert_allclose(roll[:3], seq[500:503], rtol=1e-13)
+        assert abs(roll[0] - u[500]) < 1e-4  # the one-step prediction (Euler error ≈ Δ²ü/2 ≈ 8e-5)
+        two = p.rollout(np.stack([u[:500], 2 * u[:500]], axis=1), 5)
+        np.testing.assert_allclose(two[:, 1], 2 * two[:, 0], rtol=1e-12)
+        assert p.rollout(u[:10], 0).shape == (0,)
+        with pytest.raises(ssmkit.SSMSizeError, match="context"):
+            p.rollout(np.zeros((2, 2, 2)), 3)
+    with prophecy.Predictor(N=4, dt=dt, basis="legs") as p:
+        assert p.rollout(u[:100], 4).shape == (4,)
+
+
+def test_legs_predicts_low_degree_polynomials():
+    # The LegS memory of a polynomial of degree < N is exact; sample k sits at t = (k+1)·dt.
+    dt = 0.01
+    t = (np.arange(3000) + 1) * dt
+    u = 1 + 0.1 * t + 0.01 * t ** 2
+    with prophecy.Predictor(N=6, dt=dt, basis="legs") as p:
+        pred = p.predict(u)
+    error = np.abs(pred[2000:-1] - u[2001:]).max()
+    assert error < 1e-3 * np.abs(np.diff(u[2000:])).max()
+
+
 def test_one_step_prediction_beats_persistence():
     dt = 0.01
     t = np.arange(2000) * dt

@@ -25,20 +25,25 @@ public func prophecyRolloutRadius(_ predictor: ProphecyPredictor) throws -> Doub
     try eig(prophecyRolloutMatrix(predictor)).map { $0.length }.max() ?? 0
 }
 
-/// Rolls the predictor out for `steps` samples after teacher-forcing it on `context` (one
-/// coordinate): returns û over the continuation, each fed back as the next sample.
-/// Errors: `.size` (empty context, steps < 0), `.value`, `.unstable` (overflow).
-public func prophecyRollout(_ predictor: ProphecyPredictor, context: [Double], steps: Int) throws -> [Double] {
-    try require(!context.isEmpty, .size, "the context must hold at least one sample")
+/// Rolls the predictor out for `steps` samples after teacher-forcing it on `context` (T×d,
+/// row-major, one SSM per coordinate): returns the continuation (steps×d), each prediction fed
+/// back as the next sample. Works for every basis (LegS too), from a fresh zero state.
+/// Errors: `.size` (T < 1, d < 1, steps < 0, shapes), `.value` (non-finite context), `.unstable`.
+public func prophecyRollout(_ predictor: ProphecyPredictor, context: [Double], d: Int = 1, steps: Int) throws -> [Double] {
+    try require(d >= 1 && !context.isEmpty && context.count % d == 0, .size,
+                "the context must hold T ≥ 1 samples of d = \(d) values, got \(context.count) values")
     try require(steps >= 0, .size, "steps = \(steps) must be ≥ 0")
-    var stream = try ProphecyStream(predictor, d: 1)
-    var next = 0.0
-    for u in context { next = try stream.step([u])[0] }
+    if let k = context.firstIndex(where: { !$0.isFinite }) {
+        throw SSMError(.value, "context[\(k)] = \(context[k]) is not finite (sample \(k / d), coordinate \(k % d))")
+    }
+    var stream = try ProphecyStream(predictor, d: d)
+    var next = [Double]()
+    for k in 0..<(context.count / d) { next = try stream.step(Array(context[(k * d)..<(k * d + d)])) }
     var out = [Double]()
-    out.reserveCapacity(steps)
+    out.reserveCapacity(steps * d)
     for i in 0..<steps {
-        out.append(next)
-        if i + 1 < steps { next = try stream.step([next])[0] }
+        out.append(contentsOf: next)
+        if i + 1 < steps { next = try stream.step(next) }
     }
     return out
 }
