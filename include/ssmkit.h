@@ -1097,6 +1097,131 @@ int32_t ssm_integrate(int64_t d, ssm_rhs_fn f, void *user, const double *x0, dou
                       int32_t method, double rtol, double atol, double *out);
 
 /* ============================================================================================ */
+/* HiPPO-Prophecy                                                                               */
+/* ============================================================================================ */
+
+/* Next-value prediction in context without training (MATH.md §9): a HiPPO memory of the recent
+ * signal, a fixed readout that estimates u'(t) from it, and an output rule; the whole is a
+ * fixed-weight discrete SSM whose output at sample k is the prediction of sample k+1. Signals of d
+ * coordinates use one copy of the SSM per coordinate (the same weights). Samples u_k = u(k·dt);
+ * the state starts at zero with the history before the first sample taken as zero.
+ * A predictor is an opaque handle: ssm_predictor_create(..., &p), ssm_predictor_free(p) (NULL
+ * allowed). A handle is used by one thread at a time (ssm_predictor_step changes it). */
+
+typedef struct ssm_predictor ssm_predictor_t;
+
+/** The memory. LEGT and FOUT (N odd) have a window theta (MATH.md §1, paper convention); LEGS is
+ *  the time-varying scale-invariant memory of the whole past (no window; sample k sits at
+ *  t = (k+1)·dt; its predictions are invalid for the first ~N² samples). */
+typedef enum {
+    SSM_PROPHECY_LEGT = 0,
+    SSM_PROPHECY_FOUT = 1,
+    SSM_PROPHECY_LEGS = 2
+} ssm_prophecy_basis_t;
+
+/** LEGT's readout u'(t) ≈ C x + D u (e_n = √(2n+1)). TIME (the authors'): C = eᵀA, D = eᵀB = N²/θ.
+ *  SPACE: C_n = √(2n+1)·n(n+1)/θ, D = 0 (derivative of the least-squares fit at "now"). FOUT always
+ *  uses C_2m = −2√2·π·m/θ on the sine entries, D = 0; LEGS C_k = eᵀA/k, D_k = N²/k (t = k·dt):
+ *  the readout field applies to LEGT only. */
+typedef enum {
+    SSM_READOUT_TIME = 0,
+    SSM_READOUT_SPACE = 1
+} ssm_readout_t;
+
+/** What drives the state: AVERAGE x_k = Ā x_(k−1) + B̄ (u_k + u_(k−1))/2, or PLAIN
+ *  x_k = Ā x_(k−1) + B̄ u_k (the state then sits half a step ahead). */
+typedef enum {
+    SSM_STATE_INPUT_AVERAGE = 0,
+    SSM_STATE_INPUT_PLAIN = 1
+} ssm_state_input_t;
+
+/** The output rule. EULER: û_(k+1) = u_k + dt·(C x_k + D u_k). TRAPEZOID (the authors'):
+ *  û_(k+1) = [(1 + dt·D/2) u_k + dt·C x_k]/(1 − dt·D/2), accepted only while 1 − dt·D/2 > 0 (LEGT
+ *  time readout: N² < 2θ/dt); not available for LEGS. */
+typedef enum {
+    SSM_RULE_EULER = 0,
+    SSM_RULE_TRAPEZOID = 1
+} ssm_output_rule_t;
+
+/** Options of ssm_predictor_create (fill with ssm_predictor_options_default or
+ *  ssm_predictor_options_authors first). The window of LEGT and FOUT is theta (time units) when
+ *  theta != 0, otherwise W samples (theta = W·dt). LEGS ignores both. */
+typedef struct {
+    int64_t size;         /**< sizeof(ssm_predictor_options_t); set by the _options functions */
+    int32_t basis;        /**< an ssm_prophecy_basis_t (default LEGT) */
+    int64_t N;            /**< state size (FOUT: odd) (default 8) */
+    double theta;         /**< window in time units, or 0 to use W (default 0) */
+    int64_t W;            /**< window in samples, used when theta = 0 (default 20) */
+    double dt;            /**< sample spacing Δ > 0 (default 1) */
+    int32_t readout;      /**< an ssm_readout_t (default TIME) */
+    int32_t state_input;  /**< an ssm_state_input_t (default AVERAGE) */
+    int32_t output;       /**< an ssm_output_rule_t (default EULER) */
+    int32_t method;       /**< SSM_METHOD_BILINEAR (default) or SSM_METHOD_ZOH for (A, B) */
+} ssm_predictor_options_t;
+
+/** Fills `options` with the defaults above. Errors: SSM_ERR_NULL. */
+int32_t ssm_predictor_options_default(ssm_predictor_options_t *options);
+
+/** Fills `options` with the authors' exact configuration for a context of T samples: LEGT with
+ *  theta = T·dt (the whole context), TIME readout, TRAPEZOID output, PLAIN input, BILINEAR. It is
+ *  not checked here: ssm_predictor_create rejects it when N² ≥ 2T (e.g. the authors' N = 128,
+ *  T = 1000). Errors: SSM_ERR_NULL. */
+int32_t ssm_predictor_options_authors(int64_t N, int64_t T, double dt, ssm_predictor_options_t *options);
+
+/** Creates a predictor; its streaming state (ssm_predictor_step) has d coordinates (d ≥ 1).
+ *  options NULL means the defaults. Errors: SSM_ERR_NULL, SSM_ERR_SIZE (N < 1 or > 4096, even N for
+ *  FOUT, d < 1), SSM_ERR_VALUE (unknown enum values, dt or the window not finite and > 0, the
+ *  trapezoid guard: the message names the largest allowed N),
+ *  SSM_ERR_UNSUPPORTED (TRAPEZOID with LEGS), SSM_ERR_MEMORY, SSM_SINGULAR. */
+int32_t ssm_predictor_create(const ssm_predictor_options_t *options, int64_t d, ssm_predictor_t **predictor);
+
+/** Frees a predictor (NULL is allowed). */
+void ssm_predictor_free(ssm_predictor_t *predictor);
+
+/** One-step predictions over trajectories u (batch×T×d, row-major; any d, independent of the
+ *  streaming state, which is not touched): pred[b, k, j] = û_(k+1) from u[b, 0…k, j]; compare
+ *  pred[:, :T−1] with u[:, 1:]. pred has the shape of u. Errors: SSM_ERR_NULL, SSM_ERR_SIZE,
+ *  SSM_ERR_VALUE (non-finite u), SSM_ERR_MEMORY, SSM_UNSTABLE (non-finite predictions). */
+int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, int64_t T, int64_t d,
+                              const double *u, double *pred);
+
+/** Streaming: consumes the next sample x (d values) and writes the prediction of the sample after it
+ *  to next (d values). Feeding a trajectory sample by sample gives exactly (bit for bit) the
+ *  predictions of ssm_predictor_predict. On error the state is unchanged. Errors: SSM_ERR_NULL,
+ *  SSM_ERR_VALUE (non-finite x), SSM_UNSTABLE. */
+int32_t ssm_predictor_step(ssm_predictor_t *predictor, const double *x, double *next);
+
+/** Clears the streaming state (zero state, no history). Errors: SSM_ERR_NULL. */
+int32_t ssm_predictor_reset(ssm_predictor_t *predictor);
+
+/** The state size n of the exported SSM: N (PLAIN input) or N + 1 (AVERAGE). Errors: SSM_ERR_NULL,
+ *  SSM_ERR_UNSUPPORTED (LEGS is time-varying). */
+int32_t ssm_predictor_state_size(const ssm_predictor_t *predictor, int64_t *n);
+
+/** The predictor of one coordinate as a discrete SSM for ssm_scan_dense (x_k = Ad x_(k−1) + Bd u_k,
+ *  y_k = Cd x_k + Dd u_k from x = 0), whose output y_k is û_(k+1): Ad n×n, Bd n×1, Cd 1×n, Dd 1×1
+ *  (n from ssm_predictor_state_size). The output rule folds into (Cd, Dd): EULER Cd = dt·C,
+ *  Dd = 1 + dt·D; TRAPEZOID Cd = dt·C/(1 − dt·D/2), Dd = (1 + dt·D/2)/(1 − dt·D/2). AVERAGE input
+ *  appends the last sample to the state: Ad = [[Ā, B̄/2], [0, 0]], Bd = [B̄/2; 1], Cd = [Cd, 0].
+ *  Errors: SSM_ERR_NULL, SSM_ERR_UNSUPPORTED (LEGS). */
+int32_t ssm_predictor_ssm(const ssm_predictor_t *predictor, double *Ad, double *Bd, double *Cd, double *Dd);
+
+/** Closed-loop rollout: from a fresh zero state (the handle's streaming state is not touched),
+ *  teacher-forces the predictor on context (T×d, row-major), then feeds each prediction back as the
+ *  next sample for `steps` samples: out (steps×d) holds the continuation u_T, u_(T+1), … . Works for
+ *  every basis. One-step prediction is the construction's claim; rollout typically diverges (see
+ *  ssm_predictor_rollout_radius). Errors: SSM_ERR_NULL, SSM_ERR_SIZE (T, d < 1, steps < 0),
+ *  SSM_ERR_VALUE (non-finite context), SSM_ERR_MEMORY, SSM_UNSTABLE (the rollout overflowed). */
+int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64_t d, const double *context,
+                              int64_t steps, double *out);
+
+/** The spectral radius of closed-loop rollout (each prediction fed back as the next sample): the
+ *  largest |eigenvalue| of M = [[Ad + Bd·Cd, Bd·Dd], [Cd, Dd]], the linear map of (state, sample);
+ *  rollout diverges when it exceeds 1. Errors: SSM_ERR_NULL, SSM_ERR_UNSUPPORTED (LEGS),
+ *  SSM_NOT_CONVERGED. */
+int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
+
+/* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */
 

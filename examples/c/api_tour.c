@@ -239,6 +239,61 @@ int main(void) {
     CHECK_OK(ssm_convolve_f32(1, 1, 4, ckf, suf, NULL, cyf));
     for (int k = 0; k < 4; k++) CHECK(fabs(cyf[k] - sy[k]) <= 1e-6, "convolve_f32[%d] = %g", k, cyf[k]);
 
+    /* HiPPO-Prophecy: LegT N = 4 over W = 10 samples. A constant signal is predicted as itself once the
+     * memory has settled (steady state x = −A⁻¹B u, so C x + D u = eᵀ(A x + B u) = 0); streaming
+     * reproduces the batch predictions exactly; the exported SSM (averaged input: n = N + 1) runs
+     * through ssm_scan_dense to the same numbers. */
+    {
+        ssm_predictor_options_t po;
+        CHECK_OK(ssm_predictor_options_default(&po));
+        CHECK(po.size == (int64_t)sizeof po && po.basis == SSM_PROPHECY_LEGT && po.W == 20 &&
+              po.state_input == SSM_STATE_INPUT_AVERAGE && po.output == SSM_RULE_EULER &&
+              po.method == SSM_METHOD_BILINEAR, "predictor defaults");
+        po.N = 4;
+        po.W = 10;
+        po.dt = 0.1;
+        ssm_predictor_t *pr = NULL;
+        CHECK_OK(ssm_predictor_create(&po, 1, &pr));
+        enum { PT = 400 };
+        double pu[PT], pp[PT], ps[PT], py[PT];
+        for (int k = 0; k < PT; k++) pu[k] = 1.0 + 0.5 * sin(0.05 * k) * (k < 200);
+        CHECK_OK(ssm_predictor_predict(pr, 1, PT, 1, pu, pp));
+        CHECK(fabs(pp[PT - 1] - 1.0) < 1e-9, "constant predicted as itself: %.17g", pp[PT - 1]);
+        CHECK_OK(ssm_predictor_reset(pr));
+        int same = 1;
+        for (int k = 0; k < PT; k++) {
+            CHECK_OK(ssm_predictor_step(pr, &pu[k], &ps[k]));
+            same &= ps[k] == pp[k];
+        }
+        CHECK(same, "streaming equals batch exactly");
+        int64_t pn = 0;
+        CHECK_OK(ssm_predictor_state_size(pr, &pn));
+        CHECK(pn == 5, "exported state size %lld", (long long)pn);
+        double pA[25], pB[5], pC[5], pD[1];
+        CHECK_OK(ssm_predictor_ssm(pr, pA, pB, pC, pD));
+        CHECK(pB[4] == 1 && pC[4] == 0, "averaged input appends the last sample");
+        CHECK_OK(ssm_scan_dense(1, pn, 1, 1, PT, pA, pB, pC, pD, pu, NULL, py, NULL));
+        double worst = 0;
+        for (int k = 0; k < PT; k++) worst = fmax(worst, fabs(py[k] - pp[k]));
+        CHECK(worst < 1e-12, "exported SSM through ssm_scan_dense: %g", worst);
+        double rho = 0;
+        CHECK_OK(ssm_predictor_rollout_radius(pr, &rho));
+        CHECK(isfinite(rho) && rho > 0, "rollout radius %g", rho);
+        /* Rollout: its first value is the one-step prediction after the context. */
+        double roll[8];
+        CHECK_OK(ssm_predictor_rollout(pr, 300, 1, pu, 8, roll));
+        CHECK(roll[0] == pp[299], "rollout starts with the one-step prediction");
+        ssm_predictor_free(pr);
+        ssm_predictor_free(NULL);
+        /* The authors' configuration (N = 128, T = 1000, θ = whole context) breaks the trapezoid guard. */
+        CHECK_OK(ssm_predictor_options_authors(128, 1000, 0.01, &po));
+        CHECK(po.output == SSM_RULE_TRAPEZOID && po.state_input == SSM_STATE_INPUT_PLAIN && po.W == 1000, "authors preset");
+        pr = NULL;
+        CHECK(ssm_predictor_create(&po, 1, &pr) == SSM_ERR_VALUE && pr == NULL &&
+              strstr(ssm_last_error(), "largest allowed N for this dt and theta is 44") != NULL,
+              "authors' N = 128 rejected: %s", ssm_last_error());
+    }
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

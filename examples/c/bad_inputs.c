@@ -319,6 +319,57 @@ int main(void) {
     expect(ssm_convolve_f32(1, 1, 3, fbig, fu, NULL, f32y), SSM_ERR_VALUE, "u[0, 2]", "convolve_f32 NaN");
     expect(ssm_convolve_f32(1, 1, -3, fbig, fu, NULL, f32y), SSM_ERR_SIZE, "L", "convolve_f32 negative L");
 
+    /* HiPPO-Prophecy: options, guard, shapes, NULL handles, non-finite samples, LegS export. */
+    {
+        ssm_predictor_options_t po;
+        ssm_predictor_t *pr = NULL;
+        expect(ssm_predictor_options_default(NULL), SSM_ERR_NULL, "options", "predictor_options_default NULL");
+        ssm_predictor_options_default(&po);
+        expect(ssm_predictor_create(&po, 1, NULL), SSM_ERR_NULL, "predictor", "predictor_create NULL out");
+        po.N = 8;
+        po.basis = SSM_PROPHECY_FOUT;
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_ERR_SIZE, "odd", "predictor FouT even N");
+        po.basis = 7;
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_ERR_VALUE, "options->basis", "predictor unknown basis");
+        po.basis = SSM_PROPHECY_LEGT;
+        po.method = SSM_METHOD_FOH;
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_ERR_VALUE, "options->method", "predictor FOH");
+        po.method = SSM_METHOD_BILINEAR;
+        po.dt = -1;
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_ERR_VALUE, "dt", "predictor negative dt");
+        po.dt = 0.1;
+        expect(ssm_predictor_create(&po, 0, &pr), SSM_ERR_SIZE, "d", "predictor d = 0");
+        po.output = SSM_RULE_TRAPEZOID;   /* N = 8, W = 20: 1 − 64/40 < 0 */
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_ERR_VALUE, "largest allowed N", "predictor trapezoid guard");
+        ssm_predictor_options_t uninitialized = {0};
+        expect(ssm_predictor_create(&uninitialized, 1, &pr), SSM_ERR_VALUE, "options->size", "predictor uninitialized options");
+        po.output = SSM_RULE_EULER;
+        expect(ssm_predictor_create(&po, 2, &pr), SSM_OK, "", "predictor create");
+        double pu[6] = {1, 2, 3, 4, 5, 6}, pp[6];
+        expect(ssm_predictor_predict(NULL, 1, 3, 2, pu, pp), SSM_ERR_NULL, "predictor", "predict NULL handle");
+        expect(ssm_predictor_predict(pr, 1, 3, 2, NULL, pp), SSM_ERR_NULL, "u", "predict NULL u");
+        expect(ssm_predictor_predict(pr, 1, 0, 2, pu, pp), SSM_ERR_SIZE, "T", "predict T = 0");
+        pu[3] = NAN;
+        expect(ssm_predictor_predict(pr, 1, 3, 2, pu, pp), SSM_ERR_VALUE, "u[3]", "predict NaN");
+        expect(ssm_predictor_step(pr, &pu[2], pp), SSM_ERR_VALUE, "x[1]", "step NaN");
+        expect(ssm_predictor_step(pr, pu, NULL), SSM_ERR_NULL, "next", "step NULL next");
+        expect(ssm_predictor_reset(NULL), SSM_ERR_NULL, "predictor", "reset NULL");
+        expect(ssm_predictor_ssm(pr, NULL, pp, pp, pp), SSM_ERR_NULL, "Ad", "predictor_ssm NULL Ad");
+        expect(ssm_predictor_rollout(pr, 1, 2, pu, -1, pp), SSM_ERR_SIZE, "steps", "rollout negative steps");
+        expect(ssm_predictor_rollout(pr, 2, 2, pu, 1, pp), SSM_ERR_VALUE, "context[3]", "rollout NaN context");
+        expect(ssm_predictor_rollout(pr, 1, 2, pu, 1, NULL), SSM_ERR_NULL, "out", "rollout NULL out");
+        ssm_predictor_free(pr);
+        po.basis = SSM_PROPHECY_LEGS;
+        pr = NULL;
+        expect(ssm_predictor_create(&po, 1, &pr), SSM_OK, "", "LegS predictor");
+        int64_t pn = 0;
+        double rho = 0;
+        expect(ssm_predictor_state_size(pr, &pn), SSM_ERR_UNSUPPORTED, "time-varying", "LegS state size");
+        expect(ssm_predictor_rollout_radius(pr, &rho), SSM_ERR_UNSUPPORTED, "time-varying", "LegS rollout radius");
+        expect(ssm_predictor_rollout_radius(pr, NULL), SSM_ERR_NULL, "radius", "rollout radius NULL");
+        ssm_predictor_free(pr);
+    }
+
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */
     ssm_complex_t fx[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, fy[4];
     double fr[4] = {1, 2, 3, 4};

@@ -21,7 +21,7 @@ from ._validate import as_size as _as_size
 from ._hippo import hippo, hippo_rank, rank_correction
 from ._linalg import expm
 from ._discretize import discretize, discretize_diag
-from . import autocorr, compute, init, systems, train
+from . import autocorr, compute, init, prophecy, systems, train
 
 __all__ = [
     "__version__",
@@ -41,6 +41,7 @@ __all__ = [
     "init",
     "systems",
     "train",
+    "prophecy",
     "SSMError",
     "SSMCallerError",
     "SSMNullError",

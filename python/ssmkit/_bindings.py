@@ -28,6 +28,7 @@ __all__ = [
     "ssm_discretize_options_t",
     "ssm_diag_options_t",
     "ssm_acf_options_t",
+    "ssm_predictor_options_t",
 ]
 
 lib, library_path = load_library()
@@ -72,6 +73,10 @@ SSM_ODE_RK4, SSM_ODE_DOPRI = 0, 1
 (SSM_SYSTEM_VAN_DER_POL_1D, SSM_SYSTEM_BERNOULLI, SSM_SYSTEM_FILTERED_NOISE, SSM_SYSTEM_SINE_CUBED, SSM_SYSTEM_LINEAR,
  SSM_SYSTEM_VAN_DER_POL, SSM_SYSTEM_LORENZ, SSM_SYSTEM_LOTKA_VOLTERRA, SSM_SYSTEM_PENDULUM, SSM_SYSTEM_LINEAR_ODE,
  SSM_SYSTEM_SUM_OF_SINES) = range(11)
+SSM_PROPHECY_LEGT, SSM_PROPHECY_FOUT, SSM_PROPHECY_LEGS = range(3)
+SSM_READOUT_TIME, SSM_READOUT_SPACE = 0, 1
+SSM_STATE_INPUT_AVERAGE, SSM_STATE_INPUT_PLAIN = 0, 1
+SSM_RULE_EULER, SSM_RULE_TRAPEZOID = 0, 1
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -98,6 +103,14 @@ class ssm_diag_options_t(ctypes.Structure):
                 ("imag_scale", c_double), ("b_init", c_int32), ("normalize", c_int32),
                 ("blocks", c_int64), ("seed", ctypes.c_uint64), ("r_min", c_double), ("r_max", c_double),
                 ("max_phase", c_double), ("a_min", c_double), ("a_max", c_double)]
+
+
+class ssm_predictor_options_t(ctypes.Structure):
+    """``ssm_predictor_options_t`` (field order and types exactly as in the header)."""
+
+    _fields_ = [("size", c_int64), ("basis", c_int32), ("N", c_int64), ("theta", c_double), ("W", c_int64),
+                ("dt", c_double), ("readout", c_int32), ("state_input", c_int32), ("output", c_int32),
+                ("method", c_int32)]
 
 
 class ssm_model_options_t(ctypes.Structure):
@@ -480,6 +493,36 @@ _declare("ssm_system_simulate", c_int32,
 _declare("ssm_integrate", c_int32,
          [c_int64, ssm_rhs_fn, ctypes.c_void_p, f64_in, c_double, c_double, c_int64, c_int32, c_double, c_double,
           f64_out])
+
+# --- HiPPO-Prophecy ---
+
+#: the opaque handle ssm_predictor_t *
+predictor_p = ctypes.c_void_p
+
+# int32_t ssm_predictor_options_default(ssm_predictor_options_t *options);
+_declare("ssm_predictor_options_default", c_int32, [POINTER(ssm_predictor_options_t)])
+# int32_t ssm_predictor_options_authors(int64_t N, int64_t T, double dt, ssm_predictor_options_t *options);
+_declare("ssm_predictor_options_authors", c_int32, [c_int64, c_int64, c_double, POINTER(ssm_predictor_options_t)])
+# int32_t ssm_predictor_create(const ssm_predictor_options_t *options, int64_t d, ssm_predictor_t **predictor);
+_declare("ssm_predictor_create", c_int32, [POINTER(ssm_predictor_options_t), c_int64, POINTER(predictor_p)])
+# void ssm_predictor_free(ssm_predictor_t *predictor);
+_declare("ssm_predictor_free", None, [predictor_p])
+# int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, int64_t T, int64_t d,
+#                               const double *u, double *pred);
+_declare("ssm_predictor_predict", c_int32, [predictor_p, c_int64, c_int64, c_int64, f64_in, f64_out])
+# int32_t ssm_predictor_step(ssm_predictor_t *predictor, const double *x, double *next);
+_declare("ssm_predictor_step", c_int32, [predictor_p, f64_in, f64_out])
+# int32_t ssm_predictor_reset(ssm_predictor_t *predictor);
+_declare("ssm_predictor_reset", c_int32, [predictor_p])
+# int32_t ssm_predictor_state_size(const ssm_predictor_t *predictor, int64_t *n);
+_declare("ssm_predictor_state_size", c_int32, [predictor_p, POINTER(c_int64)])
+# int32_t ssm_predictor_ssm(const ssm_predictor_t *predictor, double *Ad, double *Bd, double *Cd, double *Dd);
+_declare("ssm_predictor_ssm", c_int32, [predictor_p, f64_out, f64_out, f64_out, f64_out])
+# int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64_t d, const double *context,
+#                               int64_t steps, double *out);
+_declare("ssm_predictor_rollout", c_int32, [predictor_p, c_int64, c_int64, f64_in, c_int64, f64_out])
+# int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
+_declare("ssm_predictor_rollout_radius", c_int32, [predictor_p, POINTER(c_double)])
 
 
 # --- Autocorrelation: estimators ---

@@ -68,7 +68,8 @@ def test_every_header_function_is_declared_with_matching_types():
                     elif base.endswith("_options_t") or base == "ssm_progress_t":
                         assert argtype._type_ is getattr(b, base), (name, param)
                     else:
-                        assert base in ("void", "char", "ssm_model_t", "ssm_optimizer_t", "ssm_trainer_t"), (name, param)
+                        assert base in ("void", "char", "ssm_model_t", "ssm_optimizer_t", "ssm_trainer_t",
+                                        "ssm_predictor_t"), (name, param)
                     continue
                 dtypes = {"ssm_complex_t": np.complex128, "double": np.float64, "float": np.float32, "int64_t": np.int64}
                 assert np.dtype(argtype._dtype_) == dtypes[base], (name, param)
@@ -104,6 +105,11 @@ def test_struct_layouts_match_header():
     # The library's own sizeof (from the header, as compiled into it) agrees.
     o = g()
     assert b.lib.ssm_diag_options_default(ctypes.byref(o)) == 0 and o.size == 128
+    q = b.ssm_predictor_options_t
+    assert [getattr(q, f).offset for f, _ in q._fields_] == [0, 8, 16, 24, 32, 40, 48, 52, 56, 60]
+    assert ctypes.sizeof(q) == 64
+    qo = q()
+    assert b.lib.ssm_predictor_options_default(ctypes.byref(qo)) == 0 and qo.size == 64
 
 
 def test_options_defaults():
@@ -149,7 +155,7 @@ def test_status_strings():
 
 
 def test_enum_values_match_header():
-    for name, value in re.findall(r"\b(SSM_(?:MEASURE|CONVENTION|METHOD|OUTPUT)_\w+) = (\d+)",
+    for name, value in re.findall(r"\b(SSM_(?:MEASURE|CONVENTION|METHOD|OUTPUT|PROPHECY|READOUT|STATE_INPUT|RULE)_\w+) = (\d+)",
                                   HEADER_TEXT):
         assert getattr(b, name) == int(value), name
 

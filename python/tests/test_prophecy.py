@@ -1,0 +1,219 @@
+"""HiPPO-Prophecy predictors (MATH.md §9) through the Python wrapper: the issue's Must-shows."""
+
+import numpy as np
+import pytest
+from numpy.polynomial.legendre import leggauss, legvander
+
+import ssmkit
+from ssmkit import compute, prophecy
+
+TWO_PI = 2 * np.pi
+
+
+def u_sine(s):
+    return np.sin(TWO_PI * s)
+
+
+def du_sine(s):
+    return TWO_PI * np.cos(TWO_PI * s)
+
+
+def legt_coefficients(t, N, theta, q=200):
+    """Exact LegT coefficients c_n(t) = (1/θ)∫₀^θ u(t−s) r_n P_n(1 − 2s/θ) ds by Gauss–Legendre."""
+    x, w = leggauss(q)
+    s = theta * (1 - x) / 2
+    r = np.sqrt(2 * np.arange(N) + 1)
+    return r * (legvander(x, N - 1).T @ (w * u_sine(t - s))) / 2
+
+
+def continuous_readout(N, theta, readout="time"):
+    """(C, D) of the continuous readout, read off the exported Euler/plain SSM with dt = 1
+    (Cd = dt·C, Dd = 1 + dt·D exactly)."""
+    with prophecy.Predictor(N=N, window=theta, dt=1.0, readout=readout, state_input="plain", output="euler") as p:
+        _, _, Cd, Dd = p.ssm()
+    return Cd[0], Dd[0, 0] - 1
+
+
+def test_time_readout_derivative_from_exact_coefficients():
+    errors = {}
+    for N in range(4, 17):
+        C, D = continuous_readout(N, 0.5)
+        assert D == pytest.approx(N * N / 0.5, rel=1e-15)
+        worst = 0.0
+        for t in np.linspace(1, 3, 17):
+            y = C @ legt_coefficients(t, N, 0.5) + D * u_sine(t)
+            worst = max(worst, abs(y - du_sine(t)) / TWO_PI)
+        errors[N] = worst
+    print("time-readout relative derivative errors:", {k: f"{v:.2e}" for k, v in errors.items()})
+    assert errors[8] <= 1e-4
+    assert errors[12] <= 1e-8
+    assert all(errors[N] <= errors[12] for N in range(13, 17))
+    assert errors[4] > 1e-2
+
+
+def test_space_readout():
+    C, D = continuous_readout(14, 0.5, "space")
+    n = np.arange(14)
+    np.testing.assert_allclose(C, np.sqrt(2 * n + 1) * n * (n + 1) / 0.5, rtol=1e-15)
+    assert D == 0
+    y = C @ legt_coefficients(1.3, 14, 0.5)
+    assert abs(y - du_sine(1.3)) / TWO_PI < 1e-8
+
+
+def test_discrete_averaged_legt_tracks_the_projection():
+    dt, theta, N = 1e-4, 0.5, 16
+    p = prophecy.Predictor(N=N, window=theta, dt=dt, state_input="average", output="euler")
+    T = 20001
+    t = np.arange(T) * dt
+    u = u_sine(t)
+    pred = p.predict(u)
+    Ad, Bd, Cd, Dd = p.ssm()
+    coefficient_error = derivative_error = 0.0
+    for k in (15000, 17500, 20000):  # after the start-up transient of the zero history (t ≥ 3θ)
+        _, z = compute.scan_dense(Ad, Bd, Cd, u[:k + 1, None], Dd, return_state=True)
+        np.testing.assert_array_equal(z[N], u[k])  # the augmented state holds the last sample
+        coefficient_error = max(coefficient_error, np.abs(z[:N] - legt_coefficients(t[k], N, theta)).max())
+        derivative_error = max(derivative_error, abs((pred[k] - u[k]) / dt - du_sine(t[k])) / TWO_PI)
+    print(f"discrete LegT N=16: coefficient error {coefficient_error:.2e}, derivative error {derivative_error:.2e}")
+    assert 0 < coefficient_error <= 1e-6
+    assert derivative_error <= 1e-6
+
+
+def test_guard_rejects_the_authors_configuration():
+    with pytest.raises(ssmkit.SSMValueError, match="largest allowed N for this dt and theta is 44"):
+        prophecy.Predictor.authors(128, 1000, 0.01)
+    with prophecy.Predictor.authors(44, 1000, 0.01) as p:
+        assert p.N == 44
+    with pytest.raises(ValueError, match="trapezoid"):
+        prophecy.Predictor(N=10, W=40, dt=0.01, output="trapezoid")
+
+
+def signal(batch=2, T=400, d=3, dt=0.01):
+    t = np.arange(T) * dt
+    rng = np.random.default_rng(5)
+    f = rng.uniform(0.5, 4, size=(batch, 1, d))
+    ph = rng.uniform(0, 6, size=(batch, 1, d))
+    return np.sin(f * t[None, :, None] + ph) + 0.3 * np.cos(2.1 * f * t[None, :, None])
+
+
+@pytest.mark.parametrize("basis", ["legt", "fout", "legs"])
+@pytest.mark.parametrize("state_input,output,disc", [("average", "euler", "bilinear"), ("plain", "trapezoid", "zoh"),
+                                                    ("plain", "euler", "zoh")])
+def test_streaming_equals_batch_exactly(basis, state_input, output, disc):
+    if basis == "legs" and output == "trapezoid":
+        pytest.skip("trapezoid is not available for LegS")
+    window = dict() if basis == "legs" else dict(W=40)
+    u = signal()
+    with prophecy.Predictor(N=7, dt=0.01, basis=basis, state_input=state_input, output=output,
+                            discretization=disc, d=3, **window) as p:
+        pred = p.predict(u)
+        for b in range(u.shape[0]):
+            p.reset()
+            streamed = np.array([p.step(x) for x in u[b]])
+            np.testing.assert_array_equal(streamed, pred[b])
+    # (T,) and (T, d) shapes give the same numbers as the batch layout.
+    with prophecy.Predictor(N=7, dt=0.01, basis=basis, state_input=state_input, output=output,
+                            discretization=disc, **window) as p:
+        np.testing.assert_array_equal(p.predict(u[0]), pred[0])
+        np.testing.assert_array_equal(p.predict(u[0, :, 1]), pred[0, :, 1])
+        assert isinstance(p.step(0.5), float)
+
+
+@pytest.mark.parametrize("state_input", ["average", "plain"])
+@pytest.mark.parametrize("basis,output,disc", [("legt", "euler", "bilinear"), ("legt", "trapezoid", "zoh"),
+                                              ("fout", "euler", "bilinear")])
+def test_exported_ssm_through_the_dense_scan_reproduces_predict(state_input, basis, output, disc):
+    u = signal()
+    with prophecy.Predictor(N=7, W=40, dt=0.01, basis=basis, state_input=state_input, output=output,
+                            discretization=disc) as p:
+        pred = p.predict(u)
+        Ad, Bd, Cd, Dd = p.ssm()
+    assert Ad.shape == ((8, 8) if state_input == "average" else (7, 7))
+    y = compute.scan_dense(Ad, Bd, Cd, np.moveaxis(u, 2, 1)[..., None], Dd)[..., 0]
+    y = np.moveaxis(y, 1, 2)
+    assert np.abs(y - pred).max() <= 1e-12 * np.abs(pred).max()
+
+
+def test_rollout_radius():
+    with prophecy.Predictor(N=6, W=20, dt=0.01) as p:
+        Ad, Bd, Cd, Dd = p.ssm()
+        rho = p.rollout_radius()
+    M = np.block([[Ad + Bd @ Cd, Bd @ Dd], [Cd, Dd]])
+    assert rho == pytest.approx(np.abs(np.linalg.eigvals(M)).max(), rel=1e-10)
+    with prophecy.Predictor(N=6, dt=0.01, basis="legs") as p, pytest.raises(ssmkit.SSMUnsupportedError, match="LegS"):
+        p.rollout_radius()
+
+
+def test_rollout_feeds_predictions_back():
+    dt = 0.01
+    u = np.sin(1.3 * np.arange(600) * dt)
+    with prophecy.Predictor(N=6, W=20, dt=dt) as p:
+        roll = p.rollout(u[:500], 40)
+        Ad, Bd, Cd, Dd = p.ssm()
+        assert roll.shape == (40,)
+        # Same as iterating the predictor by hand: predict, append, predict, …
+        seq = list(u[:500])
+        for _ in range(3):
+            seq.append(p.predict(np.array(seq))[-1])
+        np.testing.assert_allclose(roll[:3], seq[500:503], rtol=1e-13)
+        assert abs(roll[0] - u[500]) < 1e-4  # the one-step prediction (Euler error ≈ Δ²ü/2 ≈ 8e-5)
+        two = p.rollout(np.stack([u[:500], 2 * u[:500]], axis=1), 5)
+        np.testing.assert_allclose(two[:, 1], 2 * two[:, 0], rtol=1e-12)
+        assert p.rollout(u[:10], 0).shape == (0,)
+        with pytest.raises(ssmkit.SSMSizeError, match="context"):
+            p.rollout(np.zeros((2, 2, 2)), 3)
+    with prophecy.Predictor(N=4, dt=dt, basis="legs") as p:
+        assert p.rollout(u[:100], 4).shape == (4,)
+
+
+def test_legs_predicts_low_degree_polynomials():
+    # The LegS memory of a polynomial of degree < N is exact; sample k sits at t = (k+1)·dt.
+    dt = 0.01
+    t = (np.arange(3000) + 1) * dt
+    u = 1 + 0.1 * t + 0.01 * t ** 2
+    with prophecy.Predictor(N=6, dt=dt, basis="legs") as p:
+        pred = p.predict(u)
+    error = np.abs(pred[2000:-1] - u[2001:]).max()
+    assert error < 1e-3 * np.abs(np.diff(u[2000:])).max()
+
+
+def test_one_step_prediction_beats_persistence():
+    dt = 0.01
+    t = np.arange(2000) * dt
+    u = np.sin(1.3 * t) + 0.5 * np.sin(3.1 * t)
+    with prophecy.Predictor(N=8, W=20, dt=dt) as p:
+        pred = p.predict(u)
+    err = np.mean((pred[200:-1] - u[201:]) ** 2)
+    persistence = np.mean((u[200:-1] - u[201:]) ** 2)
+    assert err < 1e-3 * persistence  # Euler output: error ≈ (Δ·ü/2)², persistence (Δ·u̇)²
+
+
+def test_bad_arguments():
+    with pytest.raises(ssmkit.SSMSizeError, match="odd"):
+        prophecy.Predictor(N=8, dt=0.1, basis="fout")
+    with pytest.raises(ValueError, match="basis"):
+        prophecy.Predictor(N=8, dt=0.1, basis="legx")
+    with pytest.raises(ValueError, match="dt"):
+        prophecy.Predictor(N=8, dt=0)
+    with pytest.raises(ValueError, match="not both"):
+        prophecy.Predictor(N=8, dt=0.1, window=1.0, W=10)
+    with pytest.raises(ValueError, match="no window"):
+        prophecy.Predictor(N=8, dt=0.1, basis="legs", W=10)
+    with pytest.raises(ssmkit.SSMUnsupportedError, match="LegS"):
+        prophecy.Predictor(N=8, dt=0.1, basis="legs", output="trapezoid")
+    with prophecy.Predictor(N=4, W=10, dt=0.1, d=2) as p:
+        with pytest.raises(ValueError, match="not finite"):
+            p.predict([0.0, np.nan])
+        with pytest.raises(ssmkit.SSMSizeError, match="shape"):
+            p.predict(np.zeros((1, 2, 3, 4)))
+        with pytest.raises(ssmkit.SSMSizeError, match=r"\(2,\)"):
+            p.step(1.0)
+        with pytest.raises(ValueError, match="not finite"):
+            p.step([1.0, np.inf])
+        first = p.step([1.0, 2.0])
+        p.reset()
+        np.testing.assert_array_equal(p.step([1.0, 2.0]), first)
+        assert "Predictor(N=4, W=10" in repr(p)
+    p.close()
+    with pytest.raises(ValueError, match="closed"):
+        p.predict([1.0])
