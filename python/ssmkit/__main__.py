@@ -1,4 +1,4 @@
-"""Command line: ``python -m ssmkit {demo,version,experiment,timescale}``.
+"""Command line: ``python -m ssmkit {demo,version,experiment,timescale,prophecy}``.
 
 ``demo``     prints the spectra of the HiPPO matrices, the check that each rank correction makes
              A + PᵀP normal, and a table comparing discretization methods (and scipy, if present).
@@ -6,6 +6,8 @@
 ``experiment NAME`` runs one of ``ssmkit.experiments`` and writes its table, CSV and plot.
 ``timescale FILE`` recommends a timescale Δ, real and imaginary parts and init arrays for sequences
              like those in FILE (.npy or .csv), from their autocorrelation (``ssmkit.autocorr.recommend``).
+``prophecy --system NAME | --data FILE`` predicts a trajectory one step ahead with a HiPPO-Prophecy
+             predictor and prints its normalized error beside persistence's.
 """
 
 from __future__ import annotations
@@ -156,6 +158,43 @@ def _timescale(args) -> int:
     return 0
 
 
+def _prophecy(args) -> int:
+    from . import prophecy, systems
+    from ._errors import SSMError
+
+    try:
+        if args.data is not None:
+            u = systems.load_trajectory(args.data)
+            source = f"{args.data}: {u.shape[0]} samples × {u.shape[1]}"
+        else:
+            u = systems.simulate(args.system, args.steps, args.dt)
+            source = f"{args.system}: {args.steps} steps of Δ = {args.dt:g}, d = {u.shape[1]}"
+        if u.shape[0] <= args.burn_in + 1:
+            print(f"error: the trajectory has {u.shape[0]} samples, not more than --burn-in {args.burn_in} + 1",
+                  file=sys.stderr)
+            return 2
+        p = prophecy.Predictor(N=args.N, W=args.W, dt=args.dt, basis=args.basis, readout=args.readout,
+                               state_input=args.state_input, output=args.output, d=u.shape[1])
+        pred = p.predict(u)
+        radius = p.rollout_radius() if args.basis != "legs" else float("nan")
+    except SSMError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    b = args.burn_in
+    variance = float(np.var(u[b:]))
+    if variance == 0:
+        print("error: the trajectory is constant after the burn-in: no error to normalize", file=sys.stderr)
+        return 2
+    ours = float(np.mean((pred[b:-1] - u[b + 1:]) ** 2)) / variance
+    persistence = float(np.mean((u[b:-1] - u[b + 1:]) ** 2)) / variance
+    print(source)
+    print(f"predictor: {args.basis}, N = {args.N}, W = {args.W}, {args.readout} readout, {args.state_input} input, "
+          f"{args.output} rule; closed-loop spectral radius {radius:.6g}")
+    print(f"normalized one-step MSE after {b} burn-in steps: predictor {ours:.3e}, persistence {persistence:.3e} "
+          f"({persistence / ours if ours > 0 else float('inf'):.3g}x)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ssmkit", description="SSMKit: state space model numerics.")
@@ -180,6 +219,20 @@ def main(argv: list[str] | None = None) -> int:
     timescale.add_argument("--H", type=int, default=1, help="channels of the init arrays (default 1)")
     timescale.add_argument("--column", type=int, default=None, help="use only this sequence of the file")
     timescale.set_defaults(run=_timescale)
+    pro = commands.add_parser("prophecy", help="one-step prediction of a system or a data file (HiPPO-Prophecy)")
+    source = pro.add_mutually_exclusive_group(required=True)
+    source.add_argument("--system", help="a name of ssmkit.systems.SYSTEMS, e.g. lorenz, van_der_pol")
+    source.add_argument("--data", help=".npy (T, d) or .csv/.txt (columns are coordinates)")
+    pro.add_argument("--steps", type=int, default=4000, help="samples to simulate (default 4000)")
+    pro.add_argument("--dt", type=float, default=0.01, help="sample spacing Δ (default 0.01)")
+    pro.add_argument("--N", type=int, default=8, help="state size (default 8)")
+    pro.add_argument("--W", type=int, default=20, help="window in samples, θ = W·Δ (default 20)")
+    pro.add_argument("--basis", default="legt", choices=["legt", "fout", "legs"])
+    pro.add_argument("--readout", default="space", choices=["time", "space"])
+    pro.add_argument("--state-input", default="plain", choices=["plain", "average"])
+    pro.add_argument("--output", default="euler", choices=["euler", "trapezoid"])
+    pro.add_argument("--burn-in", type=int, default=500, help="samples excluded from the error (default 500)")
+    pro.set_defaults(run=_prophecy)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
