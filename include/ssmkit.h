@@ -1221,6 +1221,32 @@ int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64
  *  SSM_NOT_CONVERGED. */
 int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
 
+/** Baselines for one-step prediction (MATH.md §9), with the predictor's layout and convention. */
+typedef enum {
+    SSM_BASELINE_PERSISTENCE = 0, /**< û_(k+1) = u_k */
+    SSM_BASELINE_POLYNOMIAL = 1,  /**< polynomial extrapolation of order p = parameter (0…20) */
+    SSM_BASELINE_PARROT = 2       /**< context parroting with a window of m = parameter ≥ 1 samples */
+} ssm_baseline_t;
+
+/** One-step baseline predictions over trajectories u (batch×T×d, row-major): pred[b, k, :] = û_(k+1)
+ *  from u[b, 0…k, :] only; compare pred[:, :T−1] with u[:, 1:]. pred has the shape of u (it may be
+ *  u itself). No history before the first sample is invented (unlike the predictor's zero history):
+ *  - PERSISTENCE: û_(k+1) = u_k; parameter is ignored.
+ *  - POLYNOMIAL (per coordinate): the value at k+1 of the degree-q polynomial through the last q+1
+ *    samples, q = min(p, k): û_(k+1) = Σ_(j=0…q) (−1)^j C(q+1, j+1) u_(k−j) (p = 1: 2u_k − u_(k−1);
+ *    p = 0: persistence). The first p predictions use the highest order available. Exact on
+ *    polynomials of degree ≤ q; round-off is amplified by up to 2^(p+1) − 1.
+ *  - PARROT (all d coordinates together): for k ≥ m, the earlier window u_(j−m+1…j), m−1 ≤ j < k,
+ *    nearest to the current window u_(k−m+1…k) in squared Euclidean distance over its m·d values
+ *    gives û_(k+1) = u_(j+1); ties go to the most recent j. For k < m (no earlier window):
+ *    persistence. Cost O(T²·m·d) per trajectory (a window's distance stops once it cannot win):
+ *    fine for T up to ~10⁴.
+ *  Thread-safe. Errors: SSM_ERR_NULL, SSM_ERR_SIZE (batch, T, d < 1, or their product overflows),
+ *  SSM_ERR_VALUE (unknown method, order outside 0…20, window < 1, non-finite u), SSM_ERR_MEMORY,
+ *  SSM_UNSTABLE (a non-finite polynomial extrapolation). */
+int32_t ssm_baseline_predict(int32_t method, int64_t parameter, int64_t batch, int64_t T, int64_t d, const double *u,
+                             double *pred);
+
 /* ============================================================================================ */
 /* Fourier transforms                                                                           */
 /* ============================================================================================ */

@@ -183,3 +183,30 @@ public func ssm_predictor_rollout(_ predictor: OpaquePointer?, _ T: Int64, _ d: 
         if let out { write(values, to: out) }
     }
 }
+
+@c @implementation
+public func ssm_baseline_predict(_ method: Int32, _ parameter: Int64, _ batch: Int64, _ T: Int64, _ d: Int64,
+                                 _ u: UnsafePointer<Double>?, _ pred: UnsafeMutablePointer<Double>?) -> Int32 {
+    boundary("ssm_baseline_predict") {
+        let baseline: ProphecyBaseline
+        switch method {
+        case Int32(SSM_BASELINE_PERSISTENCE.rawValue):
+            baseline = .persistence
+        case Int32(SSM_BASELINE_POLYNOMIAL.rawValue):
+            try need(parameter >= 0 && parameter <= Int64(ProphecyBaseline.maximumOrder),
+                     "parameter = \(parameter) (the polynomial order) must be in 0…\(ProphecyBaseline.maximumOrder)")
+            baseline = .polynomial(order: Int(parameter))
+        case Int32(SSM_BASELINE_PARROT.rawValue):
+            try need(parameter >= 1 && parameter <= Int64(1) << 48,
+                     "parameter = \(parameter) (the parroting window) must be at least 1")
+            baseline = .parrot(window: Int(parameter))
+        default:
+            throw SSMError(.value, "method = \(method) is not an ssm_baseline_t (PERSISTENCE 0, POLYNOMIAL 1, PARROT 2)")
+        }
+        let batch = try size(batch, "batch"), T = try size(T, "T"), d = try size(d, "d")
+        let u = try nonNull(u, "u"), pred = try nonNull(pred, "pred")
+        let count = try elementCount(batch, T, d, what: "u")
+        try requireWorkspace(elements: 2 * count, bytesPerElement: 8, what: "baseline predictions over \(batch)×\(T)×\(d) samples")
+        write(try prophecyBaseline(baseline, doubles(u, count), batch: batch, T: T, d: d), to: pred)
+    }
+}

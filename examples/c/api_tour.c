@@ -294,6 +294,26 @@ int main(void) {
               "authors' N = 128 rejected: %s", ssm_last_error());
     }
 
+    /* Baselines: on a quadratic, order-2 extrapolation is exact from the third sample on; on a
+     * periodic signal (period 5) parroting with a window of 2 is exact once one period has passed. */
+    {
+        enum { BT = 20 };
+        double bu[BT], bp[BT], bq[BT];
+        for (int k = 0; k < BT; k++) bu[k] = 0.5 * k * k - 3.0 * k + 1.0;
+        CHECK_OK(ssm_baseline_predict(SSM_BASELINE_POLYNOMIAL, 2, 1, BT, 1, bu, bp));
+        double worst = 0;
+        for (int k = 2; k < BT - 1; k++) worst = fmax(worst, fabs(bp[k] - bu[k + 1]));
+        CHECK(worst < 1e-12, "polynomial extrapolation exact on a quadratic: %g", worst);
+        CHECK_OK(ssm_baseline_predict(SSM_BASELINE_PERSISTENCE, 0, 1, BT, 1, bu, bq));
+        CHECK(bq[7] == bu[7], "persistence");
+        const double period[5] = {0.3, -1.0, 2.0, 0.7, -0.4};
+        for (int k = 0; k < BT; k++) bu[k] = period[k % 5];
+        CHECK_OK(ssm_baseline_predict(SSM_BASELINE_PARROT, 2, 1, BT, 1, bu, bp));
+        int exact = 1;
+        for (int k = 6; k < BT - 1; k++) exact &= bp[k] == bu[k + 1];
+        CHECK(exact, "parroting exact on a periodic signal");
+    }
+
     /* Fourier transforms: the DFT of a unit impulse at 1 is e^(−2πik/n); rfft/irfft round-trip. */
     enum { NF = 6 };
     ssm_complex_t xf[NF] = {{0, 0}, {1, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}}, Xf[NF], back[NF];

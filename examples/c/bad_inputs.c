@@ -368,6 +368,18 @@ int main(void) {
         expect(ssm_predictor_rollout_radius(pr, &rho), SSM_ERR_UNSUPPORTED, "time-varying", "LegS rollout radius");
         expect(ssm_predictor_rollout_radius(pr, NULL), SSM_ERR_NULL, "radius", "rollout radius NULL");
         ssm_predictor_free(pr);
+        /* Baselines. */
+        double bu[4] = {1, 2, 3, 4}, bp[4];
+        expect(ssm_baseline_predict(5, 1, 1, 4, 1, bu, bp), SSM_ERR_VALUE, "ssm_baseline_t", "baseline unknown method");
+        expect(ssm_baseline_predict(SSM_BASELINE_POLYNOMIAL, 21, 1, 4, 1, bu, bp), SSM_ERR_VALUE, "0…20", "baseline order 21");
+        expect(ssm_baseline_predict(SSM_BASELINE_POLYNOMIAL, -1, 1, 4, 1, bu, bp), SSM_ERR_VALUE, "polynomial order",
+               "baseline negative order");
+        expect(ssm_baseline_predict(SSM_BASELINE_PARROT, 0, 1, 4, 1, bu, bp), SSM_ERR_VALUE, "parroting window",
+               "baseline window 0");
+        expect(ssm_baseline_predict(SSM_BASELINE_PERSISTENCE, 0, 1, 4, 1, bu, NULL), SSM_ERR_NULL, "pred", "baseline NULL pred");
+        expect(ssm_baseline_predict(SSM_BASELINE_PERSISTENCE, 0, 1, -4, 1, bu, bp), SSM_ERR_SIZE, "T", "baseline negative T");
+        bu[2] = INFINITY;
+        expect(ssm_baseline_predict(SSM_BASELINE_PARROT, 1, 1, 4, 1, bu, bp), SSM_ERR_VALUE, "u[2]", "baseline infinite u");
     }
 
     /* Fourier transforms: NULL, sizes, overflow, allocation limit, non-finite input. */

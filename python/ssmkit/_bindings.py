@@ -77,6 +77,7 @@ SSM_PROPHECY_LEGT, SSM_PROPHECY_FOUT, SSM_PROPHECY_LEGS = range(3)
 SSM_READOUT_TIME, SSM_READOUT_SPACE = 0, 1
 SSM_STATE_INPUT_AVERAGE, SSM_STATE_INPUT_PLAIN = 0, 1
 SSM_RULE_EULER, SSM_RULE_TRAPEZOID = 0, 1
+SSM_BASELINE_PERSISTENCE, SSM_BASELINE_POLYNOMIAL, SSM_BASELINE_PARROT = range(3)
 
 # ---------------------------------------------------------------------------------------------
 # Structs (field order and types exactly as in the header; the size field first)
@@ -523,6 +524,9 @@ _declare("ssm_predictor_ssm", c_int32, [predictor_p, f64_out, f64_out, f64_out, 
 _declare("ssm_predictor_rollout", c_int32, [predictor_p, c_int64, c_int64, f64_in, c_int64, f64_out])
 # int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
 _declare("ssm_predictor_rollout_radius", c_int32, [predictor_p, POINTER(c_double)])
+# int32_t ssm_baseline_predict(int32_t method, int64_t parameter, int64_t batch, int64_t T, int64_t d, const double *u,
+#                              double *pred);
+_declare("ssm_baseline_predict", c_int32, [c_int32, c_int64, c_int64, c_int64, c_int64, f64_in, f64_out])
 
 
 # --- Autocorrelation: estimators ---

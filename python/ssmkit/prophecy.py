@@ -13,6 +13,7 @@ Example::
     Ad, Bd, Cd, Dd = p.ssm()                  # the same predictor for compute.scan_dense
     p.rollout_radius()                        # > 1: closed-loop rollout diverges
     p.rollout(u[:500], steps=100)             # feeding predictions back
+    prophecy.baseline(u, "polynomial", order=2)   # baselines: persistence, polynomial, parrot
 
 Layout: samples u_k = u(k·dt); pred has the shape of u and pred[..., k, :] predicts u[..., k+1, :].
 The state starts at zero with the history before the first sample taken as zero.
@@ -29,13 +30,58 @@ from ._errors import SSMNullError, SSMSizeError, SSMValueError, _check
 from ._validate import as_array, as_positive_scalar, as_size, choice, empty, require_finite
 from .train import _Handle
 
-__all__ = ["Predictor"]
+__all__ = ["Predictor", "baseline"]
 
 _BASES = {"legt": _b.SSM_PROPHECY_LEGT, "fout": _b.SSM_PROPHECY_FOUT, "legs": _b.SSM_PROPHECY_LEGS}
 _READOUTS = {"time": _b.SSM_READOUT_TIME, "space": _b.SSM_READOUT_SPACE}
 _INPUTS = {"average": _b.SSM_STATE_INPUT_AVERAGE, "plain": _b.SSM_STATE_INPUT_PLAIN}
 _RULES = {"euler": _b.SSM_RULE_EULER, "trapezoid": _b.SSM_RULE_TRAPEZOID}
 _METHODS = {"bilinear": _b.SSM_METHOD_BILINEAR, "zoh": _b.SSM_METHOD_ZOH}
+_BASELINES = {"persistence": _b.SSM_BASELINE_PERSISTENCE, "polynomial": _b.SSM_BASELINE_POLYNOMIAL,
+              "parrot": _b.SSM_BASELINE_PARROT}
+
+
+def _as_trajectories(u):
+    """u as a C-contiguous float64 (batch, T, d) view, and its original shape."""
+    a = as_array(u, "u")
+    if a.ndim not in (1, 2, 3):
+        raise SSMSizeError(f"u must have shape (T,), (T, d) or (batch, T, d), got {a.shape}")
+    require_finite(a, "u")
+    shape = a.shape
+    a3 = a.reshape(1, -1, 1) if a.ndim == 1 else (a.reshape((1,) + shape) if a.ndim == 2 else a)
+    return np.ascontiguousarray(a3), shape
+
+
+def baseline(u, method="persistence", order=1, window=None) -> np.ndarray:
+    """One-step baseline predictions of u ((T,), (T, d) or (batch, T, d)), with the predictor's
+    convention: pred[..., k, :] = û_(k+1) from u[..., :k+1, :] only; compare pred[..., :-1, :] with
+    u[..., 1:, :]. Same shape as u. No history before the first sample is invented.
+
+    method : "persistence" (û_(k+1) = u_k), "polynomial" (per coordinate, the value at k+1 of the
+        degree-q polynomial through the last q+1 samples, q = min(order, k):
+        Σ_j (−1)^j C(q+1, j+1) u_(k−j); order 1 gives 2u_k − u_(k−1); the first ``order``
+        predictions use the highest order available) or "parrot" (context parroting over all d
+        coordinates: for k ≥ window, the earlier window u_(j−m+1…j), j < k, nearest in Euclidean
+        distance to u_(k−m+1…k) gives û_(k+1) = u_(j+1), ties to the most recent j; persistence for
+        k < window; cost O(T²·window·d), fine for T up to ~10⁴).
+    order : polynomial order, 0…20 (used by "polynomial" only).
+    window : parroting window m ≥ 1 in samples (required by "parrot", rejected otherwise).
+    """
+    code = choice(method, "method", _BASELINES)
+    if code == _b.SSM_BASELINE_PARROT:
+        if window is None:
+            raise SSMNullError("method 'parrot' needs window= (the window length in samples)")
+        parameter = as_size(window, "window")
+    else:
+        if window is not None:
+            raise SSMValueError(f"window={window!r} is only used by method 'parrot'")
+        parameter = as_size(order, "order", minimum=0) if code == _b.SSM_BASELINE_POLYNOMIAL else 0
+    a3, shape = _as_trajectories(u)
+    out = empty(shape, np.float64, "the predictions")
+    batch, T, d = a3.shape
+    if batch and T and d:
+        _check(_b.lib.ssm_baseline_predict(code, parameter, batch, T, d, a3, out.reshape(batch, T, d)))
+    return out
 
 
 class Predictor(_Handle):
@@ -116,17 +162,11 @@ class Predictor(_Handle):
     def predict(self, u) -> np.ndarray:
         """One-step predictions of u ((T,), (T, d) or (batch, T, d)): pred[..., k, :] = û_(k+1)
         from u[..., :k+1, :]; compare pred[..., :-1, :] with u[..., 1:, :]. Same shape as u."""
-        a = as_array(u, "u")
-        if a.ndim not in (1, 2, 3):
-            raise SSMSizeError(f"u must have shape (T,), (T, d) or (batch, T, d), got {a.shape}")
-        require_finite(a, "u")
-        shape = a.shape
-        a3 = a.reshape(1, -1, 1) if a.ndim == 1 else (a.reshape((1,) + shape) if a.ndim == 2 else a)
+        a3, shape = _as_trajectories(u)
         batch, T, d = a3.shape
         out = empty(shape, np.float64, "the predictions")
         if batch and T and d:
-            _check(_b.lib.ssm_predictor_predict(self.handle, batch, T, d, np.ascontiguousarray(a3),
-                                                out.reshape(batch, T, d)))
+            _check(_b.lib.ssm_predictor_predict(self.handle, batch, T, d, a3, out.reshape(batch, T, d)))
         return out
 
     def step(self, x):

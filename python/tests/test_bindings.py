@@ -155,7 +155,7 @@ def test_status_strings():
 
 
 def test_enum_values_match_header():
-    for name, value in re.findall(r"\b(SSM_(?:MEASURE|CONVENTION|METHOD|OUTPUT|PROPHECY|READOUT|STATE_INPUT|RULE)_\w+) = (\d+)",
+    for name, value in re.findall(r"\b(SSM_(?:MEASURE|CONVENTION|METHOD|OUTPUT|PROPHECY|READOUT|STATE_INPUT|RULE|BASELINE)_\w+) = (\d+)",
                                   HEADER_TEXT):
         assert getattr(b, name) == int(value), name
 
