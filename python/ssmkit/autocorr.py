@@ -18,6 +18,7 @@ from ._autocorr_theory import (CriticalTimescale, approximation_error, condition
                                expected_output_power, gram_continuous, gram_discrete, memory_weight, output_power,
                                output_power_bound, output_weights, timescale_rule)
 from ._errors import SSMSizeError, SSMValueError
+from .systems import _read_text
 from ._validate import as_size
 
 __all__ = ["acf", "toeplitz", "toeplitz_matvec", "lambda_max", "LambdaMax", "long_memory_exponent", "LongMemoryFit",
@@ -81,26 +82,16 @@ def load_series(path) -> np.ndarray:
     if not p.is_file():
         raise SSMValueError(f"{p}: no such file")
     suffix = p.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        # The text reader of systems.load_trajectory, with empty cells kept as missing values.
+        x = _read_text(str(p), suffix, missing=True, what="series file").T
+        return x[0] if x.shape[0] == 1 else x
+    if suffix != ".npy":
+        raise SSMValueError(f"{p}: unknown format {suffix!r} (use .npy, .csv or .txt)")
     try:
-        if suffix == ".npy":
-            x = np.load(p, allow_pickle=False)
-        elif suffix in (".csv", ".txt"):
-            with open(p, encoding="utf-8") as f:
-                first = f.readline()
-            try:
-                [float(v) for v in first.replace(";", ",").split(",") if v.strip()]
-                skip = 0
-            except ValueError:
-                skip = 1
-            x = np.genfromtxt(p, delimiter=",", skip_header=skip, dtype=np.float64, missing_values="", filling_values=np.nan)
-            x = x.T if x.ndim == 2 else x
-        else:
-            raise SSMValueError(f"{p}: unknown format {suffix!r} (use .npy, .csv or .txt)")
-    except SSMValueError:
-        raise
-    except (OSError, ValueError, UnicodeDecodeError) as error:
+        x = np.load(p, allow_pickle=False)
+    except (OSError, ValueError) as error:
         raise SSMValueError(f"{p}: cannot read it ({error})") from None
-    x = np.asarray(x)
     if x.dtype.kind not in "fiu":
         raise SSMValueError(f"{p}: the data must be numbers, got dtype {x.dtype}")
     return x.astype(np.float64)

@@ -231,25 +231,28 @@ def load_trajectory(path) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
-def _read_text(p: str, ext: str) -> np.ndarray:
+def _read_text(p: str, ext: str, missing: bool = False, what: str = "trajectory") -> np.ndarray:
+    """The rows of numbers of a .csv/.txt file (an optional header line first). ``missing``: an empty
+    comma-separated field is NaN (a missing value) instead of an error. ``what`` names the file in
+    messages."""
     try:
         with open(p, encoding="utf-8") as fh:
             lines = [(i + 1, line.strip()) for i, line in enumerate(fh)]
     except (OSError, UnicodeDecodeError) as error:
-        raise SSMValueError(f"cannot load trajectory {p!r}: {error}") from None
+        raise SSMValueError(f"cannot load {what} {p!r}: {error}") from None
     lines = [(n, line) for n, line in lines if line]
     sep = "," if ext == ".csv" or any("," in line for _, line in lines[:2]) else None
     rows = []
     for k, (n, line) in enumerate(lines):
         fields = [x.strip() for x in (line.split(sep) if sep else line.split())]
         try:
-            rows.append([float(x) for x in fields])
+            rows.append([float("nan") if missing and x == "" else float(x) for x in fields])
         except ValueError:
             if k == 0:
                 continue  # a header line of column names
-            raise SSMValueError(f"trajectory {p!r}, line {n}: {line!r} is not a row of numbers") from None
+            raise SSMValueError(f"{what} {p!r}, line {n}: {line!r} is not a row of numbers") from None
         if len(rows[-1]) != len(rows[0]):
-            raise SSMValueError(f"trajectory {p!r}, line {n}: {len(rows[-1])} columns, expected {len(rows[0])}")
+            raise SSMValueError(f"{what} {p!r}, line {n}: {len(rows[-1])} columns, expected {len(rows[0])}")
     if not rows:
-        raise SSMValueError(f"trajectory {p!r} has no rows of numbers")
+        raise SSMValueError(f"{what} {p!r} has no rows of numbers")
     return np.array(rows, dtype=np.float64)
