@@ -28,10 +28,11 @@ public func causalConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: 
     let half = n / 2 + 1
     let failure = SSMErrorSlot()
     if S.self == Float.self && RealFFTPlan.shared(n).laneCapable {
-        convolution32(batch: batch, H: H, L: L, n: n,
-                      K: UnsafeRawPointer(K.baseAddress!).assumingMemoryBound(to: Float.self),
-                      u: UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: Float.self), D: D,
-                      y: UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Float.self))
+        let d = D.map(Array.init) ?? [Double](repeating: 0, count: H)
+        _ = convolution32(batch: batch, H: H, L: L, n: n,
+                          K: UnsafeRawPointer(K.baseAddress!).assumingMemoryBound(to: Float.self),
+                          u: UnsafeRawPointer(u.baseAddress!).assumingMemoryBound(to: Float.self), D: d,
+                          y: UnsafeMutableRawPointer(y.baseAddress!).assumingMemoryBound(to: Float.self), keepSpectra: false)
         return
     }
 
@@ -85,60 +86,5 @@ func inBlocks(_ count: Int, n: Int, half: Int, failure: SSMErrorSlot,
         } catch let error as SSMError {
             failure.record(error)
         } catch {}
-    }
-}
-
-/// The float32 convolution: kernel spectra and then every row (rfft, product with its kernel's
-/// spectrum, irfft) in float32, four rows at a time in SIMD4<Float> lanes, each group kept in
-/// cache from input to output; threads take contiguous ranges of groups. A last group of fewer
-/// than four rows repeats its last row in the spare lanes (same input, same bits written to the
-/// same place), so every row's result is the same whatever its position. n: a power of two whose
-/// real plan is lane-capable. Inputs are checked (finite, sizes) by the caller.
-private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<Float>, u: UnsafePointer<Float>,
-                           D: UnsafeBufferPointer<Double>?, y: UnsafeMutablePointer<Float>) {
-    let plan = RealFFTPlan.shared(n)
-    let spectrumRow = 2 * (n / 2 + 1)   // Floats per spectrum row, lanes per spectrum
-    let kernels = UnsafeMutablePointer<Float>.allocate(capacity: H * spectrumRow)
-    defer { kernels.deallocate() }
-    /// Runs `body(rows, p, q, k, out)` on the four-row groups of `count` rows: p, q and k lane
-    /// buffers of one spectrum each, out four rows of L Floats.
-    func inGroups(_ count: Int, _ body: (Range<Int>, UnsafeMutablePointer<SIMD4<Float>>, UnsafeMutablePointer<SIMD4<Float>>,
-                                         UnsafeMutablePointer<SIMD4<Float>>, UnsafeMutablePointer<Float>) -> Void) {
-        let groups = (count + 3) / 4
-        parallelFor(groups, minimumPerThread: max(1, (1 << 16) / (4 * n))) { range in
-            let lanes = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 3 * spectrumRow)
-            let out = UnsafeMutablePointer<Float>.allocate(capacity: 4 * L)
-            defer { lanes.deallocate(); out.deallocate() }
-            for g in range {
-                body((4 * g)..<min(count, 4 * g + 4), lanes, lanes + spectrumRow, lanes + 2 * spectrumRow, out)
-            }
-        }
-    }
-    /// Row j < 4 of a group of `rows` rows (the last one repeated).
-    func lane(_ rows: Range<Int>, _ j: Int) -> Int { rows.lowerBound + min(j, rows.count - 1) }
-    inGroups(H) { rows, p, q, _, _ in
-        let k = { (j: Int) in K + lane(rows, j) * L }
-        gather4(k(0), k(1), k(2), k(3), valid: L, total: n, into: q)
-        let z = plan.forward4(p, q)
-        let s = { (j: Int) in kernels + lane(rows, j) * spectrumRow }
-        scatter4(z, count: spectrumRow, s(0), s(1), s(2), s(3))
-    }
-    inGroups(batch * H) { rows, p, q, kernel, out in
-        let x = { (j: Int) in u + lane(rows, j) * L }
-        gather4(x(0), x(1), x(2), x(3), valid: L, total: n, into: q)
-        let z = plan.forward4(p, q)
-        let k = { (j: Int) in UnsafePointer(kernels + (lane(rows, j) % H) * spectrumRow) }
-        gather4(k(0), k(1), k(2), k(3), valid: spectrumRow, total: spectrumRow, into: kernel)
-        for j in stride(from: 0, to: spectrumRow, by: 2) {
-            let (ar, ai, br, bi) = (z[j], z[j + 1], kernel[j], kernel[j + 1])
-            z[j] = ar * br - ai * bi; z[j + 1] = ar * bi + ai * br
-        }
-        let result = plan.inverse4(z, other: z == p ? q : p)
-        let o = { (j: Int) in out + min(j, rows.count - 1) * L }
-        scatter4(result, count: L, o(0), o(1), o(2), o(3))
-        for (r, row) in rows.enumerated() {
-            let d = D?[row % H] ?? 0, o = out + r * L, x = u + row * L, target = y + row * L
-            for k in 0..<L { target[k] = Float(Double(o[k]) + d * Double(x[k])) }
-        }
     }
 }

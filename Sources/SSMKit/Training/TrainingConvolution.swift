@@ -45,7 +45,7 @@ func trainingConvolution<S: SequenceScalar>(batch: Int, H: Int, L: Int, K: Unsaf
     let n = paddedLength(L)
     if usesLanes(S.self, n) {
         return convolution32(batch: batch, H: H, L: L, n: n, K: rebound(K), u: rebound(u), D: D,
-                             y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
+                             y: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), keepSpectra: true)
     }
     let half = n / 2 + 1, rows = batch * H
     var spectra: [Complex<Double>] = unsetArray((rows + H) * half)   // written in full: every row's and kernel's spectrum
@@ -158,16 +158,20 @@ private func rebound<S>(_ p: UnsafePointer<S>) -> UnsafePointer<Float> {
 @inline(__always)
 private func channel(_ g: Int, _ j: Int, H: Int) -> Int { min(4 * g + j, H - 1) }
 
-/// The float32 forward in lanes: the kernels' spectra per channel group, then per (b, group) the
-/// rows' spectra (kept), their products with the kernels', and the inverse transforms.
-private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<Float>, u: UnsafePointer<Float>,
-                           D: UnsafePointer<Double>, y: UnsafeMutablePointer<Float>) -> ConvolutionSpectra {
+/// The float32 convolution in lanes (also `causalConvolution`'s float32 path): the kernels' spectra
+/// per channel group, then per (b, group) the rows' spectra, their products with the kernels', and
+/// the inverse transforms. `keepSpectra`: the rows' and kernels' spectra are returned for the
+/// reverse (else only the kernels' are held, during the call). n: a power of two whose real plan
+/// is lane-capable. Each row goes through the same lane arithmetic wherever it sits in a group.
+func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<Float>, u: UnsafePointer<Float>,
+                   D: UnsafePointer<Double>, y: UnsafeMutablePointer<Float>, keepSpectra: Bool) -> ConvolutionSpectra {
     let plan = RealFFTPlan.shared(n)
     let width = 2 * (n / 2 + 1), groups = (H + 3) / 4
     let minimum = max(1, (1 << 16) / (4 * n))
-    var spectra: [SIMD4<Float>] = unsetArray((batch * groups + groups) * width)   // written in full: every group's spectra
+    let kept = keepSpectra ? batch * groups * width : 0
+    var spectra: [SIMD4<Float>] = unsetArray(kept + groups * width)   // written in full: every group's spectra
     spectra.withUnsafeMutableBufferPointer { buffer in
-        let saved = buffer.baseAddress!, kernels = saved + batch * groups * width
+        let saved = buffer.baseAddress!, kernels = saved + kept
         parallelFor(groups, minimumPerThread: minimum) { range in
             let lanes = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 2 * width)
             defer { lanes.deallocate() }
@@ -188,12 +192,13 @@ private func convolution32(batch: Int, H: Int, L: Int, n: Int, K: UnsafePointer<
                 let x = { (j: Int) in u + (b * H + channel(g, j, H: H)) * L }
                 gather4(x(0), x(1), x(2), x(3), valid: L, total: n, into: q)
                 let z = plan.forward4(p, q)
-                (saved + i * width).update(from: z, count: width)
+                if keepSpectra { (saved + i * width).update(from: z, count: width) }
                 productToRows(z, other: z == p ? q : p, kernel: kernels + g * width, conjugate: false, plan: plan, out: out,
                               b: b, g: g, H: H, L: L, D: D, skip: u, into: y)
             }
         }
     }
+    if !keepSpectra { recycle(&spectra) }
     return ConvolutionSpectra(n: n, float: spectra)
 }
 
