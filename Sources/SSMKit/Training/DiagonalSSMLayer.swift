@@ -111,16 +111,17 @@ public struct DiagonalSSMLayer: Sendable {
         let path: ComputationPath
         let lambda: [Complex<Double>], dt: [Double], z: [Complex<Double>], phi: [Complex<Double>]
         var u: [S]
-        /// Convolution path: w = C·B̄, the kernel and the spectra of u and K.
-        var w: [Complex<Double>] = [], K: [S] = []
+        /// Convolution path: w = C·B̄ and the spectra of u and of the kernel (the reverse needs the
+        /// kernel only through its spectrum).
+        var w: [Complex<Double>] = []
         var spectra: ConvolutionSpectra?
         /// Scan path: the states at the start of every chunk (rows × chunks × M).
         var checkpoints: [Complex<Double>] = []
 
-        /// Gives the sequence-sized arrays (u, the kernel, the spectra) to the pool for the next pass
+        /// Gives the sequence-sized arrays (u and the spectra) to the pool for the next pass
         /// (`recycle`); the cache is then unusable.
         mutating func recycle() {
-            SSMKit.recycle(&u); SSMKit.recycle(&K)
+            SSMKit.recycle(&u)
             if spectra != nil { SSMKit.recycle(&spectra!.double); SSMKit.recycle(&spectra!.float) }
             spectra = nil
         }
@@ -191,7 +192,8 @@ public struct DiagonalSSMLayer: Sendable {
                 }
             }
         }
-        cache.w = w; cache.K = K; cache.spectra = spectra
+        recycle(&K)
+        cache.w = w; cache.spectra = spectra
         return y
     }
 
