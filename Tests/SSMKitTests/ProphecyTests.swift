@@ -161,14 +161,17 @@ private let sineDerivative = { (s: Double) in 2 * Double.pi * Double.cos(2 * Dou
         return u
     }
 
+    /// Streaming runs the recurrence; batch prediction runs it too for LegS (identical numbers) and
+    /// in chunks for LegT/FouT (T = 300 spans 9 chunks of 32 plus 12 samples), which sums the same
+    /// terms in another order: rounding only, within 1e-13·max|u| (measured 4e-16).
     @Test(arguments: [ProphecyBasis.legt, .fout, .legs])
-    func streamingEqualsBatchExactly(basis: ProphecyBasis) throws {
+    func streamingMatchesBatch(basis: ProphecyBasis) throws {
         for (input, rule, disc) in [(ProphecyStateInput.average, ProphecyOutputRule.euler, ProphecyDiscretization.bilinear),
                                     (.plain, .trapezoid, .zoh), (.plain, .euler, .zoh)] {
             if basis == .legs && rule == .trapezoid { continue }
             let p = try ProphecyPredictor(ProphecyConfiguration(N: 7, theta: 0.4, dt: 0.01, basis: basis, stateInput: input,
                                                                 output: rule, discretization: disc))
-            let T = 300, u = signal(T: T, dt: 0.01)
+            let T = 300, u = signal(T: T, dt: 0.01), scale = u.map { Swift.abs($0) }.max()!
             let batch = try p.predict(u, batch: 2, T: T, d: 3)
             var stream = try ProphecyStream(p, d: 3)
             for b in 0..<2 {
@@ -176,7 +179,12 @@ private let sineDerivative = { (s: Double) in 2 * Double.pi * Double.cos(2 * Dou
                 for k in 0..<T {
                     let i = (b * T + k) * 3
                     let out = try stream.step(Array(u[i..<(i + 3)]))
-                    #expect(out == Array(batch[i..<(i + 3)]))
+                    if basis == .legs {
+                        #expect(out == Array(batch[i..<(i + 3)]))
+                    } else {
+                        let gap = zip(out, batch[i..<(i + 3)]).map { Swift.abs($0 - $1) }.max()!
+                        #expect(gap <= 1e-13 * scale)
+                    }
                 }
             }
         }

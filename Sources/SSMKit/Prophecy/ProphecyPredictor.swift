@@ -79,7 +79,7 @@ public struct ProphecyPredictor: Sendable {
     }
 
     /// One sample of one coordinate: updates the state x (N values) and the previous sample, and
-    /// returns û_(k+1). Shared by `predict` and `ProphecyStream`, so both give identical numbers.
+    /// returns û_(k+1). Shared by `predict`'s sample-by-sample path and `ProphecyStream`.
     func advance(_ s: ProphecyStep, x: UnsafeMutablePointer<Double>, previous: inout Double, u: Double,
                  scratch: UnsafeMutablePointer<Double>) -> Double {
         let N = configuration.N
@@ -103,16 +103,33 @@ public struct ProphecyPredictor: Sendable {
 
     /// One-step predictions over trajectories u (batch×T×d, row-major, one SSM per coordinate):
     /// pred[b, k, j] = û_(k+1) from u[b, 0…k, j] (compare pred[:, :-1] with u[:, 1:]).
-    /// Errors: `.size`, `.value` (non-finite u), `.unstable` (non-finite predictions).
+    /// Time-invariant predictors run in chunks (ProphecyChunks.swift) once T spans two chunks;
+    /// their numbers then differ from the sample-by-sample recurrence (`ProphecyStream`) by
+    /// rounding only. Errors: `.size`, `.value` (non-finite u), `.unstable` (non-finite predictions).
     public func predict(_ u: [Double], batch: Int, T: Int, d: Int) throws -> [Double] {
         try require(batch >= 1 && T >= 1 && d >= 1, .size, "batch, T and d must be ≥ 1, got \(batch), \(T), \(d)")
         try require(u.count == batch * T * d, .size, "u must have batch×T×d = \(batch * T * d) values, got \(u.count)")
         if let k = u.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "u[\(k)] = \(u[k]) is not finite") }
+        var out = [Double](repeating: 0, count: u.count)
+        if let fixed, usesChunks(T: T) {
+            u.withUnsafeBufferPointer { uu in
+                out.withUnsafeMutableBufferPointer { predictInChunks(fixed, u: uu, batch: batch, T: T, d: d, into: $0) }
+            }
+        } else {
+            try predictStepwise(u, batch: batch, T: T, d: d, into: &out)
+        }
+        if let k = out.firstIndex(where: { !$0.isFinite }) {
+            throw SSMError(.unstable, "prediction \(k) is not finite (the predictor overflowed)")
+        }
+        return out
+    }
+
+    /// The recurrence, sample by sample over all lanes (LegS, and short trajectories).
+    private func predictStepwise(_ u: [Double], batch: Int, T: Int, d: Int, into out: inout [Double]) throws {
         let N = configuration.N, lanes = batch * d
         var states = [Double](repeating: 0, count: lanes * N)
         var previous = [Double](repeating: 0, count: lanes)
         var scratch = [Double](repeating: 0, count: N)
-        var out = [Double](repeating: 0, count: u.count)
         for k in 0..<T {
             let s = try step(at: k)
             states.withUnsafeMutableBufferPointer { xs in
@@ -125,9 +142,5 @@ public struct ProphecyPredictor: Sendable {
                 }
             }
         }
-        if let k = out.firstIndex(where: { !$0.isFinite }) {
-            throw SSMError(.unstable, "prediction \(k) is not finite (the predictor overflowed)")
-        }
-        return out
     }
 }

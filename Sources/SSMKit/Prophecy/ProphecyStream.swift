@@ -1,6 +1,7 @@
 /// The streaming face of a predictor: one sample (d coordinates) in, the prediction of the next
-/// sample out. It runs exactly the arithmetic of `ProphecyPredictor.predict`, so feeding a
-/// trajectory sample by sample reproduces the batch predictions bit for bit.
+/// sample out. It runs the recurrence of `ProphecyPredictor.predict`'s sample-by-sample path, so
+/// feeding a trajectory reproduces LegS batch predictions bit for bit, and LegT/FouT ones (which
+/// run in chunks once T spans two) up to rounding.
 public struct ProphecyStream: Sendable {
     public let predictor: ProphecyPredictor
     public let d: Int
