@@ -208,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     version.set_defaults(run=_version)
     experiment = commands.add_parser("experiment", help="run an experiment (table, CSV, plot)")
     experiment.add_argument("name", help="teacher-student, sinusoid-classification, training, critical-timescale, "
-                                          "memory, conditioning, tradeoff, prophecy-trained")
+                                          "memory, conditioning, tradeoff, prophecy-trained, prophecy-N, prophecy-window, "
+                                          "prophecy-dt, prophecy-systems, prophecy-baselines, prophecy-authors, "
+                                          "prophecy-rollout")
     experiment.add_argument("--out", help="output folder (default ssmkit-experiments/NAME)")
     experiment.add_argument("--quick", action="store_true", help="a small smoke run (not the experiment's numbers)")
     experiment.set_defaults(run=_experiment)

@@ -23,45 +23,39 @@ smoke test and its numbers are not the experiment's.
   exponential growth for S4D-Real, κ < 3 for S4D-Lin up to N = 32, κ decreasing with spacing.
 - ``tradeoff``: approximation error of a target with close frequencies against κ as the features'
   imaginary parts spread; the claim is a table monotone both ways.
-- ``prophecy-trained`` (HiPPO-Prophecy, issue 6): the readout (C̄, D̄) of a LegT predictor trained
-  on mixed signals from the construction and from a random start; errors and distances to the
-  construction.
+
+HiPPO-Prophecy (issue 6), in ``ssmkit.prophecy_experiments``; one recommended predictor (LegT, N = 8,
+W = 20, space readout, plain input, Euler) throughout, errors normalized by the signal variance:
+
+- ``prophecy-trained``: the readout (C̄, D̄) of a LegT predictor trained on mixed signals from the
+  construction and from a random start; errors and distances to the construction.
+- ``prophecy-N``: one-step error against N = 2…32 (W = 20), time and space readouts, on 2-D Van der
+  Pol and Lorenz-63.
+- ``prophecy-window``: error against the window W = 4…400 samples at N = 8 and 16, same systems.
+- ``prophecy-dt``: error against the sample spacing Δ = 0.001…0.1 on 2-D Van der Pol (window fixed in
+  samples or in time) beside persistence and polynomial extrapolation, with fitted orders.
+- ``prophecy-systems``: the recommended predictor against persistence on every system of
+  ``systems.SYSTEMS``.
+- ``prophecy-baselines``: the same predictor against persistence, polynomial p = 1…4 and context
+  parroting, per system, and which wins.
+- ``prophecy-authors``: the authors' configuration (θ = the whole context, trapezoid) at N = 8…128
+  against the recommended one.
+- ``prophecy-rollout``: the closed-loop rollout spectral radius over (N, W) and one rollout's error
+  growth.
 """
 
 from __future__ import annotations
 
-import csv
 import time
 from pathlib import Path
 
 import numpy as np
 
-from . import autocorr, init, prophecy, train
+from . import autocorr, init, train
+from ._report import write as _write
+from .prophecy_experiments import PROPHECY_EXPERIMENTS
 
 __all__ = ["EXPERIMENTS", "run"]
-
-
-def _write(out: Path, name: str, title: str, summary: list[str], header: list[str], rows: list[list], plot) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / f"{name}.csv", "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        w.writerows(rows)
-    lines = [f"# {title}", "", *summary, "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        lines.append("| " + " | ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in r) + " |")
-    (out / f"{name}.md").write_text("\n".join(lines) + "\n")
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(6.4, 4))
-        plot(ax)
-        fig.tight_layout()
-        fig.savefig(out / f"{name}.png", dpi=120)
-        plt.close(fig)
-    except ImportError:
-        (out / f"{name}.png.txt").write_text("matplotlib is not installed: no plot (pip install matplotlib)\n")
 
 
 def teacher_student(out: Path, quick: bool = False) -> dict:
@@ -438,87 +432,9 @@ def tradeoff(out: Path, quick: bool = False) -> dict:
     return {"errors": errors, "kappas": kappas, "holds": holds}
 
 
-def _mixed_signals(count: int, T: int, dt: float, rng) -> np.ndarray:
-    """count sequences (count, T) of unit standard deviation, a third each: sums of three sines
-    (frequencies U(0.2, 2) Hz, amplitudes N(0, 1), phases U(0, 2π)), white noise band-limited to
-    2 Hz (FFT, higher bins zeroed), and Legendre series Σ_(n<8) a_n P_n on the whole sequence
-    (a_n ~ N(0, 1/(n + 1)))."""
-    t = dt * np.arange(T)
-    out = np.empty((count, T))
-    for i in range(count):
-        kind = i % 3
-        if kind == 0:
-            f, a, phase = rng.uniform(0.2, 2, 3), rng.standard_normal(3), rng.uniform(0, 2 * np.pi, 3)
-            x = (a[:, None] * np.sin(2 * np.pi * f[:, None] * t + phase[:, None])).sum(axis=0)
-        elif kind == 1:
-            spectrum = np.fft.rfft(rng.standard_normal(T))
-            spectrum[np.fft.rfftfreq(T, dt) > 2] = 0
-            x = np.fft.irfft(spectrum, T)
-        else:
-            x = np.polynomial.legendre.legval(2 * t / t[-1] - 1, rng.standard_normal(8) / np.sqrt(np.arange(1, 9)))
-        out[i] = (x - x.mean()) / x.std()
-    return out
-
-
-def prophecy_trained(out: Path, quick: bool = False) -> dict:
-    """Train (C̄, D̄) of the LegT predictor's SSM from its construction and from random values."""
-    N, W, dt, T = 8, 20, 0.01, 400
-    rng = np.random.default_rng(11)
-    count, held_out = (96, 48) if quick else (768, 256)
-    u = _mixed_signals(count + held_out, T, dt, rng)[:, :, None]
-    target = np.zeros_like(u)
-    target[:, :-1] = u[:, 1:]                     # y_k = u_(k+1)
-    mask = np.zeros_like(u)
-    mask[:, T // 2:-1] = 1                        # the second half, as the authors trained
-    p = prophecy.Predictor(N=N, W=W, dt=dt, readout="space", state_input="plain", output="euler")
-    Ad, Bd, Cd, Dd = p.ssm()
-
-    def relative(model) -> float:
-        y = model(u[count:])
-        return float(np.sum(mask[count:] * (y - target[count:]) ** 2) / np.sum(mask[count:] * target[count:] ** 2))
-    constructed = train.Model.dense(Ad, Bd, Cd, Dd)
-    start_error = relative(constructed)
-    epochs = 3 if quick else 30
-    rows, results = [], {}
-    for label, C0, D0 in [("from the construction", Cd, Dd),
-                          ("from random values", 0.1 * rng.standard_normal(Cd.shape), np.zeros_like(Dd))]:
-        model = train.Model.dense(Ad, Bd, C0, D0)
-        opt = train.Optimizer(model, "adam", lr=1e-2, weight_decay=0.0, total_steps=epochs * (count // 32), warmup=20)
-        trainer = train.Trainer(model, opt, u[:count], targets=target[:count], mask=mask[:count], batch_size=32, seed=5)
-        for epoch in range(epochs):
-            trainer.run(1, progress=False)
-            rows.append([label, epoch + 1, relative(model)])
-        learned = model.parameters
-        C1, D1 = learned[:N].reshape(1, N), learned[N:N + 1].reshape(1, 1)
-        results[label] = dict(error=rows[-1][2], dC=float(np.linalg.norm(C1 - Cd) / np.linalg.norm(Cd)),
-                              dD=float(abs(D1 - Dd).max() / abs(Dd).max()))
-    summary = [f"LegT predictor N = {N}, W = {W} (θ = {W * dt:g}), Δ = {dt}, space readout, plain input, Euler, exported as "
-               f"a dense SSM (`Predictor.ssm()`); (C̄, D̄) trained with `train.Model.dense` (Ā, B̄ fixed), Adam lr 1e-2, "
-               f"{epochs} epochs, batch 32, MSE on the second half of each sequence (the authors used L1 there), on "
-               f"{count} mixed signals of {T} samples (sums of sines, band-limited white noise, Legendre series; unit "
-               f"variance); relative error on {held_out} held-out ones.", "",
-               "| start | held-out relative error | relative distance of C̄ to the construction | relative distance of D̄ |",
-               "|---|---|---|---|",
-               f"| the construction, untrained | {start_error:.3e} | 0 | 0 |",
-               *[f"| trained {label} | {r['error']:.3e} | {r['dC']:.3g} | {r['dD']:.3g} |" for label, r in results.items()],
-               "", "Loss curves:"]
-
-    def plot(ax):
-        for label in results:
-            e = [r[1] for r in rows if r[0] == label]
-            ax.semilogy(e, [r[2] for r in rows if r[0] == label], "o-", ms=3, label=f"trained {label}")
-        ax.axhline(start_error, color="gray", ls="--", lw=0.8, label="construction")
-        ax.set_xlabel("epoch"); ax.set_ylabel("held-out relative error"); ax.set_title("trained against constructed readout")
-        ax.legend(fontsize=8)
-    _write(out, "prophecy-trained", "HiPPO-Prophecy: trained against constructed readout", summary,
-           ["start", "epoch", "held-out relative error"], rows, plot)
-    return {"construction": start_error, **{k: v for k, v in results.items()},
-            "holds": bool(np.isfinite(start_error))}
-
-
 EXPERIMENTS = {"teacher-student": teacher_student, "sinusoid-classification": sinusoid_classification,
                "training": training, "critical-timescale": critical_timescale, "memory": memory,
-               "conditioning": conditioning, "tradeoff": tradeoff, "prophecy-trained": prophecy_trained}
+               "conditioning": conditioning, "tradeoff": tradeoff, **PROPHECY_EXPERIMENTS}
 
 
 def run(name: str, out: str | None = None, quick: bool = False) -> dict:
