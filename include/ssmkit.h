@@ -1221,8 +1221,10 @@ int32_t ssm_predictor_rollout(const ssm_predictor_t *predictor, int64_t T, int64
 
 /** The spectral radius of closed-loop rollout (each prediction fed back as the next sample): the
  *  largest |eigenvalue| of M = [[Ad + Bd·Cd, Bd·Dd], [Cd, Dd]], the linear map of (state, sample);
- *  rollout diverges when it exceeds 1. Errors: SSM_ERR_NULL, SSM_ERR_UNSUPPORTED (LEGS),
- *  SSM_NOT_CONVERGED. */
+ *  rollout diverges when it exceeds 1. Predictors that extrapolate low-degree polynomials exactly
+ *  have an eigenvalue 1 of multiplicity m (a Jordan block); float64 eigenvalues split it by about
+ *  ε^(1/m), so a radius within ~1e-5 of 1 means 1 (docs/prophecy.md). Errors: SSM_ERR_NULL,
+ *  SSM_ERR_UNSUPPORTED (LEGS), SSM_NOT_CONVERGED. */
 int32_t ssm_predictor_rollout_radius(const ssm_predictor_t *predictor, double *radius);
 
 /** Baselines for one-step prediction (MATH.md §9), with the predictor's layout and convention. */

@@ -181,12 +181,12 @@ def _prophecy(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     b = args.burn_in
-    variance = float(np.var(u[b:]))
-    if variance == 0:
-        print("error: the trajectory is constant after the burn-in: no error to normalize", file=sys.stderr)
+    try:
+        ours = prophecy.normalized_error(pred, u, b)
+        persistence = prophecy.normalized_error(prophecy.baseline(u, "persistence"), u, b)
+    except SSMError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    ours = float(np.mean((pred[b:-1] - u[b + 1:]) ** 2)) / variance
-    persistence = float(np.mean((prophecy.baseline(u, "persistence")[b:-1] - u[b + 1:]) ** 2)) / variance
     print(source)
     print(f"predictor: {args.basis}, N = {args.N}, W = {args.W}, {args.readout} readout, {args.state_input} input, "
           f"{args.output} rule; closed-loop spectral radius {radius:.6g}")

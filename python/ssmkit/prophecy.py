@@ -30,7 +30,7 @@ from ._errors import SSMNullError, SSMSizeError, SSMValueError, _check
 from ._validate import as_array, as_positive_scalar, as_size, choice, empty, require_finite
 from .train import _Handle
 
-__all__ = ["Predictor", "baseline"]
+__all__ = ["Predictor", "baseline", "normalized_error"]
 
 _BASES = {"legt": _b.SSM_PROPHECY_LEGT, "fout": _b.SSM_PROPHECY_FOUT, "legs": _b.SSM_PROPHECY_LEGS}
 _READOUTS = {"time": _b.SSM_READOUT_TIME, "space": _b.SSM_READOUT_SPACE}
@@ -50,6 +50,26 @@ def _as_trajectories(u):
     shape = a.shape
     a3 = a.reshape(1, -1, 1) if a.ndim == 1 else (a.reshape((1,) + shape) if a.ndim == 2 else a)
     return np.ascontiguousarray(a3), shape
+
+
+def normalized_error(pred, u, burn_in=0) -> float:
+    """The normalized one-step error of predictions ``pred`` of ``u`` (the same shape, (T,), (T, d) or
+    (batch, T, d); pred[..., k, :] predicts u[..., k+1, :]): the mean of
+    (pred[..., b:-1, :] − u[..., b+1:, :])² over all entries divided by the mean, over trajectories
+    and coordinates, of the variance of u[..., b:, :] in time (b = ``burn_in``). Each coordinate's
+    own mean is removed, so offsets between coordinates (Lorenz's z) do not count as signal. For
+    persistence on a sine sampled at Δ it is 2(1 − cos ωΔ)."""
+    u3, shape = _as_trajectories(u)
+    p3, pred_shape = _as_trajectories(pred)
+    if pred_shape != shape:
+        raise SSMSizeError(f"pred has shape {pred_shape}, u has shape {shape}: they must match")
+    b = as_size(burn_in, "burn_in", minimum=0)
+    if u3.shape[1] < b + 2:
+        raise SSMSizeError(f"burn_in = {b} leaves fewer than two of the {u3.shape[1]} samples")
+    variance = float(np.mean(np.var(u3[:, b:], axis=1)))
+    if variance == 0:
+        raise SSMValueError("u is constant after the burn-in: there is no variance to normalize by")
+    return float(np.mean((p3[:, b:-1] - u3[:, b + 1:]) ** 2)) / variance
 
 
 def baseline(u, method="persistence", order=1, window=None) -> np.ndarray:
@@ -211,7 +231,9 @@ class Predictor(_Handle):
         return out
 
     def rollout_radius(self) -> float:
-        """Spectral radius of closed-loop rollout (predictions fed back as samples); > 1 diverges."""
+        """Spectral radius of closed-loop rollout (predictions fed back as samples); > 1 diverges.
+        An eigenvalue 1 of multiplicity m (predictors that extrapolate low-degree polynomials
+        exactly) comes out split by about ε^(1/m): read a radius within ~1e-5 of 1 as 1."""
         r = ctypes.c_double()
         _check(_b.lib.ssm_predictor_rollout_radius(self.handle, ctypes.byref(r)))
         return r.value

@@ -1,7 +1,7 @@
 """HiPPO-Prophecy experiments (issue 6; MATH.md §9, docs/prophecy.md), registered in
 ``ssmkit.experiments.EXPERIMENTS`` and run as ``python -m ssmkit experiment NAME``.
 
-Metric everywhere (:func:`normalized_error`): the one-step MSE of pred[b:-1] against u[b+1:] over all
+Metric everywhere (:func:`ssmkit.prophecy.normalized_error`): the one-step MSE of pred[b:-1] against u[b+1:] over all
 coordinates, divided by the mean over coordinates of the variance of u[b:] (b = burn-in samples).
 The recommended predictor (:data:`RECOMMENDED`) was fixed from docs/prophecy.md before any run and
 is the same in every experiment; no setting below was changed after seeing its numbers.
@@ -17,8 +17,9 @@ import numpy as np
 from . import prophecy, systems, train
 from ._errors import SSMError
 from ._report import write as _write
+from .prophecy import normalized_error
 
-__all__ = ["PROPHECY_EXPERIMENTS", "RECOMMENDED", "normalized_error"]
+__all__ = ["PROPHECY_EXPERIMENTS", "RECOMMENDED"]
 
 #: The recommended predictor: LegT, N = 8, a short window of W = 20 samples, space readout, plain
 #: input, Euler output, bilinear (docs/prophecy.md: the best configuration measured there, and the
@@ -55,19 +56,6 @@ SETTINGS_TEXT = ("Systems (`systems.simulate`, dopri, default parameters): the a
                  "Δ = 0.001, seed 0), the others 4000 samples of Δ = 0.01 (linear_ode A = [[0, 1], [−4, −0.2]], "
                  "x0 = (1, 0); sum_of_sines amplitudes (1, 0.5), frequencies (1, 3.3), phases (0, 1)); burn-in the "
                  "first eighth of the samples.")
-
-
-def normalized_error(pred, u, burn_in: int = 0) -> float:
-    """Normalized one-step MSE of predictions ``pred`` (pred[k] predicts u[k+1]) of ``u`` ((T,) or
-    (T, d)): mean of (pred[b:-1] − u[b+1:])² over all coordinates divided by the mean over
-    coordinates of the variance of u[b:]."""
-    u = np.asarray(u, dtype=np.float64)
-    pred = np.asarray(pred, dtype=np.float64)
-    u2 = u.reshape(u.shape[0], -1)
-    p2 = pred.reshape(pred.shape[0], -1)
-    b = int(burn_in)
-    variance = float(np.mean(np.var(u2[b:], axis=0)))
-    return float(np.mean((p2[b:-1] - u2[b + 1:]) ** 2)) / variance
 
 
 def _predictor(dt: float, d: int = 1, **options) -> prophecy.Predictor:

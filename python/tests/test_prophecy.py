@@ -254,3 +254,42 @@ def test_bad_arguments():
     p.close()
     with pytest.raises(ValueError, match="closed"):
         p.predict([1.0])
+
+
+# --- the metric ---
+
+def test_normalized_error_by_hand():
+    u = np.array([[1.0, 10.0], [2.0, 10.0], [4.0, 14.0], [3.0, 12.0], [0.0, 10.0]])
+    pred = np.array([[2.0, 11.0], [3.0, 14.0], [4.0, 12.0], [1.0, 9.0], [99.0, 99.0]])   # the last row is unused
+    b = 1
+    # pred[1:4] against u[2:5]: differences (−1, 0), (1, 0), (1, −1) → mean square 4/6.
+    mse = ((-1) ** 2 + 0 + 1 + 0 + 1 + 1) / 6
+    # Variances of u[1:] per column: (2, 4, 3, 0) → mean 2.25, (0.0625 + 3.0625 + 0.5625 + 5.0625)/4 = 2.1875;
+    # (10, 14, 12, 10) → mean 11.5, (2.25 + 6.25 + 0.25 + 2.25)/4 = 2.75.
+    variance = (2.1875 + 2.75) / 2
+    assert abs(prophecy.normalized_error(pred, u, b) - mse / variance) < 1e-15
+    assert abs(prophecy.normalized_error(pred[:, 0], u[:, 0], b) - 1.0 / 2.1875) < 1e-15      # (T,): differences −1, 1, 1
+
+
+def test_persistence_error_of_a_sine_matches_the_closed_form():
+    amp, omega, dt, phase = 1.7, 2.3, 0.01, 0.4
+    u = amp * np.sin(omega * dt * np.arange(200_000) + phase)                 # ~730 periods
+    closed = 2 * (1 - np.cos(omega * dt)) * (amp ** 2 / 2) / (amp ** 2 / 2)
+    measured = prophecy.normalized_error(prophecy.baseline(u, "persistence"), u, 1000)
+    assert abs(measured / closed - 1) < 1e-3
+
+
+def test_normalized_error_checks_its_arguments():
+    u = np.sin(np.arange(50.0))
+    with pytest.raises(ValueError, match="shape"):
+        prophecy.normalized_error(u[:-1], u)
+    with pytest.raises(ValueError, match="burn_in"):
+        prophecy.normalized_error(u, u, 49)
+    with pytest.raises(ValueError, match="constant"):
+        prophecy.normalized_error(u, np.ones(50))
+    # (batch, T, d): every trajectory's and coordinate's own variance, averaged.
+    u3 = np.stack([u, 3 * u + 5])[:, :, None]
+    p3 = np.full_like(u3, 7.0)                 # the last sample's prediction is not scored
+    p3[:, :-1] = u3[:, 1:] + 0.1
+    expected = 0.01 / np.mean([np.var(u), 9 * np.var(u)])
+    assert abs(prophecy.normalized_error(p3, u3) - expected) < 1e-15 * expected * 10
