@@ -1182,7 +1182,8 @@ void ssm_predictor_free(ssm_predictor_t *predictor);
  *  streaming state, which is not touched): pred[b, k, j] = û_(k+1) from u[b, 0…k, j]; compare
  *  pred[:, :T−1] with u[:, 1:]. pred has the shape of u. LEGT and FOUT predictors run in chunks of
  *  32…256 samples as BLAS products (one sequential state update per chunk, not per sample) once T
- *  spans two chunks; LEGS runs sample by sample. Errors: SSM_ERR_NULL, SSM_ERR_SIZE,
+ *  spans two chunks (and building the chunk matrices, ~N³, costs less than the recurrence); LEGS
+ *  runs sample by sample. Errors: SSM_ERR_NULL, SSM_ERR_SIZE,
  *  SSM_ERR_VALUE (non-finite u), SSM_ERR_MEMORY, SSM_UNSTABLE (non-finite predictions). */
 int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, int64_t T, int64_t d,
                               const double *u, double *pred);

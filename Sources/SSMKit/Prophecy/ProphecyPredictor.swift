@@ -103,15 +103,15 @@ public struct ProphecyPredictor: Sendable {
 
     /// One-step predictions over trajectories u (batch×T×d, row-major, one SSM per coordinate):
     /// pred[b, k, j] = û_(k+1) from u[b, 0…k, j] (compare pred[:, :-1] with u[:, 1:]).
-    /// Time-invariant predictors run in chunks (ProphecyChunks.swift) once T spans two chunks;
-    /// their numbers then differ from the sample-by-sample recurrence (`ProphecyStream`) by
+    /// Time-invariant predictors run in chunks (ProphecyChunks.swift: `usesChunks`) once T spans two
+    /// chunks; their numbers then differ from the sample-by-sample recurrence (`ProphecyStream`) by
     /// rounding only. Errors: `.size`, `.value` (non-finite u), `.unstable` (non-finite predictions).
     public func predict(_ u: [Double], batch: Int, T: Int, d: Int) throws -> [Double] {
         try require(batch >= 1 && T >= 1 && d >= 1, .size, "batch, T and d must be ≥ 1, got \(batch), \(T), \(d)")
         try require(u.count == batch * T * d, .size, "u must have batch×T×d = \(batch * T * d) values, got \(u.count)")
         if let k = u.firstIndex(where: { !$0.isFinite }) { throw SSMError(.value, "u[\(k)] = \(u[k]) is not finite") }
         var out = [Double](repeating: 0, count: u.count)
-        if let fixed, usesChunks(T: T) {
+        if let fixed, usesChunks(T: T, lanes: batch * d) {
             u.withUnsafeBufferPointer { uu in
                 out.withUnsafeMutableBufferPointer { predictInChunks(fixed, u: uu, batch: batch, T: T, d: d, into: $0) }
             }
