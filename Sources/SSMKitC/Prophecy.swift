@@ -114,7 +114,8 @@ public func ssm_predictor_predict(_ predictor: OpaquePointer?, _ batch: Int64, _
         let batch = try size(batch, "batch"), T = try size(T, "T"), d = try size(d, "d")
         let u = try nonNull(u, "u"), pred = try nonNull(pred, "pred")
         let count = try elementCount(batch, T, d, what: "u")
-        try requireWorkspace(elements: 2 * count + batch * d * (p.predictor.N + 1), bytesPerElement: 8,
+        let (elements, overflow) = (2 * count).addingReportingOverflow(p.predictor.predictWorkspace(batch: batch, T: T, d: d))
+        try requireWorkspace(elements: overflow ? .max : elements, bytesPerElement: 8,
                              what: "predictions over \(batch)×\(T)×\(d) samples")
         write(try p.predictor.predict(doubles(u, count), batch: batch, T: T, d: d), to: pred)
     }

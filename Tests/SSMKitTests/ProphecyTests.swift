@@ -172,6 +172,7 @@ private let sineDerivative = { (s: Double) in 2 * Double.pi * Double.cos(2 * Dou
             let p = try ProphecyPredictor(ProphecyConfiguration(N: 7, theta: 0.4, dt: 0.01, basis: basis, stateInput: input,
                                                                 output: rule, discretization: disc))
             let T = 300, u = signal(T: T, dt: 0.01), scale = u.map { Swift.abs($0) }.max()!
+            #expect(p.usesChunks(T: T, lanes: 6) == (basis != .legs))
             let batch = try p.predict(u, batch: 2, T: T, d: 3)
             var stream = try ProphecyStream(p, d: 3)
             for b in 0..<2 {

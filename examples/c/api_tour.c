@@ -260,12 +260,14 @@ int main(void) {
         CHECK_OK(ssm_predictor_predict(pr, 1, PT, 1, pu, pp));
         CHECK(fabs(pp[PT - 1] - 1.0) < 1e-9, "constant predicted as itself: %.17g", pp[PT - 1]);
         CHECK_OK(ssm_predictor_reset(pr));
-        int same = 1;
+        /* Streaming runs the recurrence, batch the chunked form (400 samples span 12 chunks of 32):
+         * the same sums in another order, so equal up to rounding. */
+        double gap = 0;
         for (int k = 0; k < PT; k++) {
             CHECK_OK(ssm_predictor_step(pr, &pu[k], &ps[k]));
-            same &= ps[k] == pp[k];
+            gap = fmax(gap, fabs(ps[k] - pp[k]));
         }
-        CHECK(same, "streaming equals batch exactly");
+        CHECK(gap <= 1e-13, "streaming equals batch up to rounding: %g", gap);
         int64_t pn = 0;
         CHECK_OK(ssm_predictor_state_size(pr, &pn));
         CHECK(pn == 5, "exported state size %lld", (long long)pn);
@@ -282,7 +284,7 @@ int main(void) {
         /* Rollout: its first value is the one-step prediction after the context. */
         double roll[8];
         CHECK_OK(ssm_predictor_rollout(pr, 300, 1, pu, 8, roll));
-        CHECK(roll[0] == pp[299], "rollout starts with the one-step prediction");
+        CHECK(fabs(roll[0] - pp[299]) <= 1e-13, "rollout starts with the one-step prediction: %g", roll[0] - pp[299]);
         ssm_predictor_free(pr);
         ssm_predictor_free(NULL);
         /* The authors' configuration (N = 128, T = 1000, θ = whole context) breaks the trapezoid guard. */

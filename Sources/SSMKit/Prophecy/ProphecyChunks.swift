@@ -79,42 +79,75 @@ struct ProphecyChunks {
     }
 }
 
-/// Matrix rows (chunk, lane pairs) per segment, and lanes per group: bound the work space to about
-/// rows·(2T + 2N) doubles (a few MB) whatever the trajectory length and the number of lanes.
-private let segmentRows = 1024
+/// The work space of one segment, in doubles: at most 2²¹ (16 MB), whatever the trajectory length,
+/// the number of lanes and N.
+private let segmentDoubles = 1 << 21
+
+/// Matrix rows (one per chunk of one lane) that fit in a segment: ≥ 1, rows·(2T + 2N) ≤ 2²¹.
+private func segmentRows(N: Int, T: Int) -> Int {
+    max(1, segmentDoubles / (2 * T + 2 * N))
+}
+
+/// Chunks per block: every BLAS product covers one lane's chunks b·B ..< (b + 1)·B (fewer in the
+/// lane's last block), so a lane's numbers depend on its own samples only — not on the batch, the
+/// other lanes or the thread count.
+private func blockChunks(N: Int, T: Int) -> Int {
+    min(32, segmentRows(N: N, T: T))
+}
 
 extension ProphecyPredictor {
     /// Whether `predict` uses the chunked form: a time-invariant predictor, at least two chunks, and
-    /// chunk matrices cheaper to build than the whole recurrence (4·T·N² scalar flops for the powers'
-    /// products with B̄ and c̄, 2N³·log₂T BLAS flops for Ā^T, counted at a quarter: BLAS runs about
-    /// 4× the scalar loop's rate here). Per sample the chunked form was faster at every N measured
-    /// (N = 2: 20 against 48 ns; 64: 16 against 1160 ns; 512: 14 against 128 µs per sample and lane).
+    /// fewer operations than the recurrence's 2N² + 200 per sample and lane (200: its per-sample
+    /// overhead, ~40 ns measured at N = 2), counting the chunk matrices
+    /// (4·T·N² scalar flops for the powers' products with B̄ and c̄) and, at a quarter, the BLAS
+    /// flops (2N³·log₂T for Ā^T, 2T + 4N + 2N²/T per sample and lane): BLAS runs about 4× the
+    /// scalar loop's rate here. Measured per sample and lane, chunked against recurrence: N = 2,
+    /// 20 against 48 ns; N = 64, 16 against 1160 ns; N = 512, 14 against 128 µs.
     func usesChunks(T: Int, lanes: Int) -> Bool {
         let Tc = ProphecyChunks.length(N: N)
         guard fixed != nil, T >= 2 * Tc else { return false }
-        let n = Double(N), t = Double(Tc)
-        return 4 * t * n * n + n * n * n * Double.log2(t) / 2 < Double(T) * Double(lanes) * 2 * n * n
+        let n = Double(N), t = Double(Tc), samples = Double(T) * Double(lanes)
+        let chunked = 4 * t * n * n + (2 * n * n * n * Double.log2(t) + samples * (2 * t + 4 * n + 2 * n * n / t)) / 4
+        return chunked < samples * (2 * n * n + 200)
+    }
+
+    /// Doubles `predict` holds besides u and its output: the chunk matrices (T² + 2TN + N², and 3N²
+    /// while Ā^T is squared) and one segment, or the recurrence's states (lanes·(N + 1) + N).
+    /// (`Int.max` when that overflows.)
+    public func predictWorkspace(batch: Int, T: Int, d: Int) -> Int {
+        let lanes = batch.multipliedReportingOverflow(by: d)
+        guard !lanes.overflow else { return .max }
+        guard usesChunks(T: T, lanes: lanes.partialValue) else {
+            let states = lanes.partialValue.multipliedReportingOverflow(by: N + 1)
+            return states.overflow ? .max : states.partialValue + N
+        }
+        let Tc = ProphecyChunks.length(N: N)
+        return Tc * Tc + 2 * Tc * N + 3 * N * N + segmentDoubles + segmentRows(N: N, T: Tc) * N
     }
 
     /// One-step predictions of the lanes (batch×d, u batch×T×d row-major) in chunks, from the zero
-    /// state, in groups of at most `segmentRows` lanes.
+    /// state. Lanes go in groups, and a group's trajectories in segments of whole blocks, so that a
+    /// segment's rows fit in `segmentDoubles`.
     func predictInChunks(_ s: ProphecyStep, u: UnsafeBufferPointer<Double>, batch: Int, T: Int, d: Int,
                          into out: UnsafeMutableBufferPointer<Double>) {
         let chunks = ProphecyChunks(s, N: N, T: ProphecyChunks.length(N: N))
-        let lanes = batch * d
-        for first in stride(from: 0, to: lanes, by: segmentRows) {
-            predictInChunks(s, chunks, lanes: first..<min(lanes, first + segmentRows), u: u, T: T, d: d, into: out)
+        let lanes = batch * d, B = blockChunks(N: N, T: chunks.T)
+        let group = max(1, segmentRows(N: N, T: chunks.T) / B)
+        for first in stride(from: 0, to: lanes, by: group) {
+            predictInChunks(s, chunks, lanes: first..<min(lanes, first + group), block: B, u: u, T: T, d: d, into: out)
         }
     }
 
-    /// The lanes `group` (lane = b·d + j) over the whole trajectory; the samples after the last
-    /// whole chunk run through the recurrence (`advance`).
-    private func predictInChunks(_ s: ProphecyStep, _ chunks: ProphecyChunks, lanes group: Range<Int>,
+    /// The lanes `group` (lane = b·d + j) over the whole trajectory. The last chunk is padded with
+    /// zeros past sample T − 1: its first outputs are exact (the Toeplitz product is causal), and
+    /// the state after it is not used.
+    private func predictInChunks(_ s: ProphecyStep, _ chunks: ProphecyChunks, lanes group: Range<Int>, block B: Int,
                                  u: UnsafeBufferPointer<Double>, T: Int, d: Int, into out: UnsafeMutableBufferPointer<Double>) {
-        let N = self.N, lanes = group.count, Tc = chunks.T, fullChunks = T / Tc
+        let N = self.N, lanes = group.count, Tc = chunks.T, chunkCount = (T + Tc - 1) / Tc
         let average = configuration.stateInput == .average
-        let perSegment = max(1, segmentRows / lanes)
-        let rows = perSegment * lanes
+        // Per segment each lane has `span` chunks (whole blocks), rows lane-major: row = r·span + c.
+        let span = B * max(1, segmentRows(N: N, T: Tc) / (B * lanes))
+        let rows = span * lanes
         let work = UnsafeMutablePointer<Double>.allocate(capacity: rows * (2 * Tc + 2 * N) + lanes * N)
         defer { work.deallocate() }
         let V = work, Y = V + rows * Tc, S = Y + rows * Tc, incoming = S + rows * N, X = incoming + rows * N
@@ -129,56 +162,57 @@ extension ProphecyPredictor {
         chunks.outputs.withUnsafeBufferPointer { outputs in
         chunks.powerTransposed.withUnsafeBufferPointer { power in
             var segmentStart = 0
-            while segmentStart < fullChunks {
-                let first = segmentStart, count = min(perSegment, fullChunks - first), m = count * lanes
-                // Matrix row i = (chunk c, lane r) = c·lanes + r; its samples start at k0.
-                parallelFor(m, minimumPerThread: 16) { range in
+            while segmentStart < chunkCount {
+                let first = segmentStart, count = min(span, chunkCount - first)
+                let blocks = (count + B - 1) / B
+                /// Block b of lane r: its first row and its number of chunks.
+                func unit(_ i: Int) -> (r: Int, row: Int, c0: Int, size: Int) {
+                    let r = i / blocks, c0 = (i % blocks) * B
+                    return (r, r * span + c0, c0, min(B, count - c0))
+                }
+                parallelFor(lanes * blocks) { range in
                     for i in range {
-                        let row = V + i * Tc, r = i % lanes, k0 = (first + i / lanes) * Tc
-                        for t in 0..<Tc {
-                            let k = k0 + t, a = at(r, k)
-                            row[t] = average ? (u[a] + (k > 0 ? u[a - d] : 0)) / 2 : u[a]
+                        let (r, row0, c0, size) = unit(i)
+                        for c in 0..<size {
+                            let row = V + (row0 + c) * Tc, k0 = (first + c0 + c) * Tc
+                            for t in 0..<Tc {
+                                let k = k0 + t
+                                guard k < T else { row[t] = 0; continue }
+                                let a = at(r, k)
+                                row[t] = average ? (u[a] + (k > 0 ? u[a - d] : 0)) / 2 : u[a]
+                            }
+                        }
+                        Double.gemm(size, Tc, Tc, alpha: 1, V + row0 * Tc, Tc, toeplitz.baseAddress!, Tc, beta: 0, Y + row0 * Tc, Tc)
+                        Double.gemm(size, N, Tc, alpha: 1, V + row0 * Tc, Tc, inputs.baseAddress!, N, beta: 0, S + row0 * N, N)
+                    }
+                }
+                // The chunk-to-chunk recurrence x ← Ā^T x + s_c, one lane at a time.
+                parallelFor(lanes) { range in
+                    for r in range {
+                        let x = X + r * N
+                        for c in 0..<count {
+                            let row = (r * span + c) * N
+                            (incoming + row).update(from: x, count: N)
+                            x.update(from: S + row, count: N)
+                            Double.gemm(1, N, N, alpha: 1, incoming + row, N, power.baseAddress!, N, beta: 1, x, N)
                         }
                     }
-                    Double.gemm(range.count, Tc, Tc, alpha: 1, V + range.lowerBound * Tc, Tc, toeplitz.baseAddress!, Tc,
-                                beta: 0, Y + range.lowerBound * Tc, Tc)
-                    Double.gemm(range.count, N, Tc, alpha: 1, V + range.lowerBound * Tc, Tc, inputs.baseAddress!, N,
-                                beta: 0, S + range.lowerBound * N, N)
                 }
-                // The chunk-to-chunk recurrence, lanes split across threads.
-                parallelFor(lanes) { range in
-                    let width = range.count, x = X + range.lowerBound * N
-                    for c in 0..<count {
-                        let block = (c * lanes + range.lowerBound) * N
-                        (incoming + block).update(from: x, count: width * N)
-                        x.update(from: S + block, count: width * N)
-                        Double.gemm(width, N, N, alpha: 1, incoming + block, N, power.baseAddress!, N, beta: 1, x, N)
-                    }
-                }
-                parallelFor(m, minimumPerThread: 16) { range in
-                    Double.gemm(range.count, Tc, N, alpha: 1, incoming + range.lowerBound * N, N, outputs.baseAddress!, Tc,
-                                beta: 1, Y + range.lowerBound * Tc, Tc)
+                parallelFor(lanes * blocks) { range in
                     for i in range {
-                        let row = Y + i * Tc, r = i % lanes, k0 = (first + i / lanes) * Tc
-                        for t in 0..<Tc {
-                            let a = at(r, k0 + t)
-                            out[a] = row[t] + s.d * u[a]
+                        let (r, row0, c0, size) = unit(i)
+                        Double.gemm(size, Tc, N, alpha: 1, incoming + row0 * N, N, outputs.baseAddress!, Tc, beta: 1, Y + row0 * Tc, Tc)
+                        for c in 0..<size {
+                            let row = Y + (row0 + c) * Tc, k0 = (first + c0 + c) * Tc
+                            for t in 0..<min(Tc, T - k0) {
+                                let a = at(r, k0 + t)
+                                out[a] = row[t] + s.d * u[a]
+                            }
                         }
                     }
                 }
                 segmentStart += count
             }
         } } } }
-        // The remaining samples, one at a time from each lane's state.
-        let start = fullChunks * Tc
-        guard start < T else { return }
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: N)
-        defer { scratch.deallocate() }
-        for r in 0..<lanes {
-            var previous = start > 0 ? u[at(r, start - 1)] : 0
-            for k in start..<T {
-                out[at(r, k)] = advance(s, x: X + r * N, previous: &previous, u: u[at(r, k)], scratch: scratch)
-            }
-        }
     }
 }
