@@ -1183,7 +1183,8 @@ void ssm_predictor_free(ssm_predictor_t *predictor);
  *  pred[:, :T−1] with u[:, 1:]. pred has the shape of u. LEGT and FOUT predictors run in chunks of
  *  32…256 samples as BLAS products (one sequential state update per chunk, not per sample) once T
  *  spans two chunks (and building the chunk matrices, ~N³, costs less than the recurrence); LEGS
- *  runs sample by sample. Errors: SSM_ERR_NULL, SSM_ERR_SIZE,
+ *  runs sample by sample. A trajectory's predictions do not depend on the other trajectories of the
+ *  batch or on the thread count. Errors: SSM_ERR_NULL, SSM_ERR_SIZE,
  *  SSM_ERR_VALUE (non-finite u), SSM_ERR_MEMORY, SSM_UNSTABLE (non-finite predictions). */
 int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, int64_t T, int64_t d,
                               const double *u, double *pred);
@@ -1191,8 +1192,9 @@ int32_t ssm_predictor_predict(const ssm_predictor_t *predictor, int64_t batch, i
 /** Streaming: consumes the next sample x (d values) and writes the prediction of the sample after it
  *  to next (d values). Feeding a trajectory sample by sample runs the recurrence: it gives the
  *  predictions of ssm_predictor_predict bit for bit for LEGS and for trajectories shorter than two
- *  chunks, and otherwise up to rounding (the chunked sums run in another order; tested within
- *  1e-13·max|u|). On error the state is unchanged. Errors: SSM_ERR_NULL,
+ *  chunks, and otherwise up to rounding (the chunked sums run in another order; the gap grows with
+ *  the predictor's conditioning: ~1e-14·max|u| at N = 16, W = 20; ~1e-12 at N = 64, W = 20;
+ *  docs/prophecy.md). On error the state is unchanged. Errors: SSM_ERR_NULL,
  *  SSM_ERR_VALUE (non-finite x), SSM_UNSTABLE. */
 int32_t ssm_predictor_step(ssm_predictor_t *predictor, const double *x, double *next);
 

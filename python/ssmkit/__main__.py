@@ -173,7 +173,8 @@ def _prophecy(args) -> int:
             print(f"error: the trajectory has {u.shape[0]} samples, not more than --burn-in {args.burn_in} + 1",
                   file=sys.stderr)
             return 2
-        p = prophecy.Predictor(N=args.N, W=args.W, dt=args.dt, basis=args.basis, readout=args.readout,
+        W = None if args.basis == "legs" else args.W      # LegS has no window
+        p = prophecy.Predictor(N=args.N, W=W, dt=args.dt, basis=args.basis, readout=args.readout,
                                state_input=args.state_input, output=args.output, d=u.shape[1])
         pred = p.predict(u)
         radius = p.rollout_radius() if args.basis != "legs" else float("nan")
@@ -188,7 +189,8 @@ def _prophecy(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(source)
-    print(f"predictor: {args.basis}, N = {args.N}, W = {args.W}, {args.readout} readout, {args.state_input} input, "
+    window = "no window" if args.basis == "legs" else f"W = {args.W}"
+    print(f"predictor: {args.basis}, N = {args.N}, {window}, {args.readout} readout, {args.state_input} input, "
           f"{args.output} rule; closed-loop spectral radius {radius:.6g}")
     print(f"normalized one-step MSE after {b} burn-in steps: predictor {ours:.3e}, persistence {persistence:.3e} "
           f"({persistence / ours if ours > 0 else float('inf'):.3g}x)")

@@ -7,9 +7,10 @@ output at sample k is û_(k+1). Multi-dimensional signals use one SSM per coordi
 
 Example::
 
-    p = prophecy.Predictor(N=8, W=20, dt=0.01)
+    # The recommended configuration (docs/prophecy.md); the defaults are the authors' time readout.
+    p = prophecy.Predictor(N=8, W=20, dt=0.01, readout="space", state_input="plain")
     pred = p.predict(u)                       # u (T,), (T, d) or (batch, T, d)
-    mse = np.mean((pred[..., :-1, :] - u[..., 1:, :]) ** 2)   # for (batch, T, d)
+    prophecy.normalized_error(pred, u, burn_in=500)   # one-step MSE / variance
     Ad, Bd, Cd, Dd = p.ssm()                  # the same predictor for compute.scan_dense
     p.rollout_radius()                        # > 1: closed-loop rollout diverges
     p.rollout(u[:500], steps=100)             # feeding predictions back
@@ -41,12 +42,12 @@ _BASELINES = {"persistence": _b.SSM_BASELINE_PERSISTENCE, "polynomial": _b.SSM_B
               "parrot": _b.SSM_BASELINE_PARROT}
 
 
-def _as_trajectories(u):
+def _as_trajectories(u, name="u"):
     """u as a C-contiguous float64 (batch, T, d) view, and its original shape."""
-    a = as_array(u, "u")
+    a = as_array(u, name)
     if a.ndim not in (1, 2, 3):
-        raise SSMSizeError(f"u must have shape (T,), (T, d) or (batch, T, d), got {a.shape}")
-    require_finite(a, "u")
+        raise SSMSizeError(f"{name} must have shape (T,), (T, d) or (batch, T, d), got {a.shape}")
+    require_finite(a, name)
     shape = a.shape
     a3 = a.reshape(1, -1, 1) if a.ndim == 1 else (a.reshape((1,) + shape) if a.ndim == 2 else a)
     return np.ascontiguousarray(a3), shape
@@ -60,7 +61,7 @@ def normalized_error(pred, u, burn_in=0) -> float:
     own mean is removed, so offsets between coordinates (Lorenz's z) do not count as signal. For
     persistence on a sine sampled at Δ it is 2(1 − cos ωΔ)."""
     u3, shape = _as_trajectories(u)
-    p3, pred_shape = _as_trajectories(pred)
+    p3, pred_shape = _as_trajectories(pred, "pred")
     if pred_shape != shape:
         raise SSMSizeError(f"pred has shape {pred_shape}, u has shape {shape}: they must match")
     b = as_size(burn_in, "burn_in", minimum=0)

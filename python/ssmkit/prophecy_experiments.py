@@ -1,10 +1,14 @@
 """HiPPO-Prophecy experiments (issue 6; MATH.md §9, docs/prophecy.md), registered in
 ``ssmkit.experiments.EXPERIMENTS`` and run as ``python -m ssmkit experiment NAME``.
 
-Metric everywhere (:func:`ssmkit.prophecy.normalized_error`): the one-step MSE of pred[b:-1] against u[b+1:] over all
-coordinates, divided by the mean over coordinates of the variance of u[b:] (b = burn-in samples).
+Metric everywhere but ``prophecy-trained`` (:func:`ssmkit.prophecy.normalized_error`): the one-step MSE of
+pred[b:-1] against u[b+1:] over all coordinates, divided by the mean over coordinates of the variance of
+u[b:] (b = burn-in samples). ``prophecy-trained`` reports the training loss's own measure: the masked
+squared error over the masked squared targets (the second half of each sequence), on held-out data.
 The recommended predictor (:data:`RECOMMENDED`) was fixed from docs/prophecy.md before any run and
-is the same in every experiment; no setting below was changed after seeing its numbers.
+is the same in every experiment; no setting below was changed after seeing its numbers. Two claim
+checks were corrected after the first run because they tested the wrong thing (prophecy-N: the arg-min
+over a flat plateau; prophecy-baselines: rankings among round-off errors); their md says so.
 """
 
 from __future__ import annotations
@@ -83,6 +87,15 @@ def _baseline_errors(u, burn_in: int, parrot: bool = True) -> dict:
     return errors
 
 
+def _ratio(a: float, b: float) -> float:
+    """a / b, or inf when b is exactly 0 (an exact prediction)."""
+    return a / b if b > 0 else float("inf")
+
+
+#: Errors below this are round-off (the `linear` system): rankings among them are ties.
+ROUND_OFF = 1e-25
+
+
 def _slope(x, y) -> float:
     """Least-squares slope of log y against log x."""
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
@@ -142,6 +155,7 @@ def prophecy_trained(out: Path, quick: bool = False) -> dict:
         C1, D1 = learned[:N].reshape(1, N), learned[N:N + 1].reshape(1, 1)
         results[label] = dict(error=rows[-1][2], dC=float(np.linalg.norm(C1 - Cd) / np.linalg.norm(Cd)),
                               dD=float(abs(D1 - Dd).max() / abs(Dd).max()))
+    improves = bool(results["from the construction"]["error"] <= start_error)
     summary = [f"LegT predictor N = {N}, W = {W} (θ = {W * dt:g}), Δ = {dt}, space readout, plain input, Euler, exported as "
                f"a dense SSM (`Predictor.ssm()`); (C̄, D̄) trained with `train.Model.dense` (Ā, B̄ fixed), Adam lr 1e-2, "
                f"{epochs} epochs, batch 32, MSE on the second half of each sequence (the authors used L1 there), on "
@@ -151,6 +165,9 @@ def prophecy_trained(out: Path, quick: bool = False) -> dict:
                "|---|---|---|---|",
                f"| the construction, untrained | {start_error:.3e} | 0 | 0 |",
                *[f"| trained {label} | {r['error']:.3e} | {r['dC']:.3g} | {r['dD']:.3g} |" for label, r in results.items()],
+               "", f"Check (added after the first run, which stated no claim): training from the construction does not "
+               f"make it worse on held-out data — **{'holds' if improves else 'does NOT hold'}** "
+               f"({start_error:.3e} → {results['from the construction']['error']:.3e})." + (QUICK_TEXT if quick else ""),
                "", "Loss curves:"]
 
     def plot(ax):
@@ -162,8 +179,7 @@ def prophecy_trained(out: Path, quick: bool = False) -> dict:
         ax.legend(fontsize=8)
     _write(out, "prophecy-trained", "HiPPO-Prophecy: trained against constructed readout", summary,
            ["start", "epoch", "held-out relative error"], rows, plot)
-    return {"construction": start_error, **{k: v for k, v in results.items()},
-            "holds": bool(np.isfinite(start_error))}
+    return {"construction": start_error, **{k: v for k, v in results.items()}, "holds": improves}
 
 
 def _sweep_systems(quick: bool):
@@ -193,24 +209,29 @@ def prophecy_n(out: Path, quick: bool = False) -> dict:
                 p = _predictor(dt, u.shape[1], N=N, W=W, **options)
                 e = normalized_error(p.predict(u), u, burn_in)
                 errors[(name, label, N)] = e
-                rows.append([name, label, N, e, persistence[name], persistence[name] / e])
+                rows.append([name, label, N, e, persistence[name], _ratio(persistence[name], e)])
     seconds = time.perf_counter() - started
     best = {(name, label): min(Ns, key=lambda N: errors[(name, label, N)])
             for name, *_ in cases for label in READOUTS}
-    holds = all(N <= 16 for N in best.values())
+    # Where the error stops improving: the first N within 1% of the minimum over N.
+    flat = {key: next(n for n in Ns if errors[key + (n,)] <= 1.01 * errors[key + (N,)]) for key, N in best.items()}
+    holds = all(N <= 16 for N in flat.values())
     summary = [SWEEP_TEXT.format(steps=cases[0][1].shape[0], burn_in=cases[0][3]) + f" Window W = {W} samples "
                f"(θ = {W * 0.01:g}); N = {', '.join(map(str, Ns))}. {METRIC_TEXT} {seconds:.1f} s.", "",
                "Best N, the first N whose error is within 1% of the minimum over N (where the error stops "
-               "improving), and the error at the largest N (growth there would be round-off: the readout's entries "
-               "grow like N²/θ):", ""]
+               "improving), and the error at the largest N (a rise there would show rounding amplified by the "
+               "readout, whose entries grow like N²/θ):", ""]
     for (name, label), N in best.items():
         e_best, e_last = errors[(name, label, N)], errors[(name, label, Ns[-1])]
-        flat = next(n for n in Ns if errors[(name, label, n)] <= 1.01 * e_best)
-        summary.append(f"- {name}, {label}: best N = {N} ({e_best:.4g}); within 1% of it from N = {flat} "
-                       f"({errors[(name, label, flat)]:.4g}); at N = {Ns[-1]}: {e_last:.4g} ({e_last / e_best:.3g}× "
+        flat_N = flat[(name, label)]
+        summary.append(f"- {name}, {label}: best N = {N} ({e_best:.4g}); within 1% of it from N = {flat_N} "
+                       f"({errors[(name, label, flat_N)]:.4g}); at N = {Ns[-1]}: {e_last:.4g} ({e_last / e_best:.3g}× "
                        f"the best); persistence {persistence[name]:.3g}.")
-    summary += ["", f"Claim (MATH.md §9: the error floor is reached at small N): the best N is at most 16 for every "
-                f"system and readout — **{'holds' if holds else 'does NOT hold'}**." + (QUICK_TEXT if quick else "")]
+    summary += ["", f"Claim (MATH.md §9: the error floor is reached at small N): the error is within 1% of its "
+                f"minimum from some N ≤ 16, for every system and readout — **{'holds' if holds else 'does NOT hold'}**. "
+                "(The first version tested the arg-min instead, which on a flat plateau is decided by the fifth "
+                "digit: Lorenz, space readout, N = 24 at 2.60759e-7 against N = 16 at 2.60784e-7.)"
+                + (QUICK_TEXT if quick else "")]
 
     def plot(ax):
         for name, *_ in cases:
@@ -244,6 +265,7 @@ def prophecy_window(out: Path, quick: bool = False) -> dict:
     keys = [(name, label, N) for name, *_ in cases for label in READOUTS for N in Ns]
     best = {k: min(Ws, key=lambda W: errors[k + (W,)]) for k in keys}
     holds = all(errors[k + (20,)] < errors[k + (Ws[-1],)] for k in keys)
+    factor = min(_ratio(errors[k + (Ws[-1],)], errors[k + (20,)]) for k in keys)
     summary = [SWEEP_TEXT.format(steps=cases[0][1].shape[0], burn_in=cases[0][3]) + f" N = 8 and 16; W = "
                f"{', '.join(map(str, Ws))} samples (θ = W·Δ). {METRIC_TEXT} {seconds:.1f} s.", "",
                "Best W per case, and W = 20 against the longest window:", ""]
@@ -251,7 +273,8 @@ def prophecy_window(out: Path, quick: bool = False) -> dict:
         summary.append(f"- {k[0]}, {k[1]}, N = {k[2]}: best W = {best[k]} ({errors[k + (best[k],)]:.3g}); "
                        f"W = 20: {errors[k + (20,)]:.3g}; W = {Ws[-1]}: {errors[k + (Ws[-1],)]:.3g}.")
     summary += ["", f"Claim (MATH.md §9: a short window, W ≈ 20, is far more accurate than a long one): W = 20 beats "
-                f"W = {Ws[-1]} in every case — **{'holds' if holds else 'does NOT hold'}**." + (QUICK_TEXT if quick else "")]
+                f"W = {Ws[-1]} in every case — **{'holds' if holds else 'does NOT hold'}**; the smallest factor is "
+                f"{factor:.3g}×." + (QUICK_TEXT if quick else "")]
 
     def plot(ax):
         for name, *_ in cases:
@@ -337,7 +360,7 @@ def prophecy_systems(out: Path, quick: bool = False) -> dict:
     started = time.perf_counter()
     rows = []
     for name, d, dt, T, burn_in, ours, base in _per_system(quick):
-        rows.append([name, d, dt, T, ours, base["persistence"], base["persistence"] / ours])
+        rows.append([name, d, dt, T, ours, base["persistence"], _ratio(base["persistence"], ours)])
     seconds = time.perf_counter() - started
     beaten = [r[0] for r in rows if r[6] <= 1]
     holds = not beaten
@@ -367,19 +390,23 @@ def prophecy_baselines(out: Path, quick: bool = False) -> dict:
         errors = {"predictor": ours, **base}
         methods = list(errors)
         winner = min(errors, key=errors.get)
+        if errors[winner] < ROUND_OFF and ours < ROUND_OFF:
+            winner = "tie at round-off"
         winners[name] = winner
         rows.append([name, *errors.values(), winner])
     seconds = time.perf_counter() - started
-    lost = {name: w for name, w in winners.items() if w != "predictor"}
+    lost = {name: w for name, w in winners.items() if w not in ("predictor", "tie at round-off")}
+    ties = [name for name, w in winners.items() if w == "tie at round-off"]
     holds = not lost
     summary = [f"The {RECOMMENDED_TEXT}, the same on every system (not tuned per system), against persistence, "
                f"polynomial extrapolation of order p = 1…4 and context parroting with a window of m = 10 samples "
                f"(`prophecy.baseline`). {SETTINGS_TEXT} {METRIC_TEXT} {seconds:.1f} s.", "",
-               f"The predictor has the lowest error on {len(winners) - len(lost)} of {len(winners)} systems"
-               + (": " + ", ".join(n for n in winners if n not in lost) if len(lost) < len(winners) else "") + ". "
+               f"The predictor has the lowest error on {len(winners) - len(lost) - len(ties)} of {len(winners)} systems"
+               + (": " + ", ".join(n for n in winners if n not in lost and n not in ties)
+                  if len(lost) + len(ties) < len(winners) else "") + ". "
                + ("A baseline wins on " + "; ".join(f"{n} ({w})" for n, w in lost.items()) + "." if lost else "")
-               + "".join(f" On {r[0]} the predictor's error ({r[1]:.3g}) is at round-off: the ranking there is noise."
-                         for r in rows if r[1] < 1e-25),
+               + "".join(f" On {r[0]} the predictor's error ({r[1]:.3g}) is at round-off: errors below {ROUND_OFF:g} "
+                         "count as ties (the first version ranked them, which is noise)." for r in rows if r[1] < ROUND_OFF),
                "", f"Claim: the predictor beats every baseline on every system — **{'holds' if holds else 'does NOT hold'}**."
                + (QUICK_TEXT if quick else "")]
 
@@ -429,7 +456,7 @@ def prophecy_authors(out: Path, quick: bool = False) -> dict:
         if authors:
             N_best = min(authors, key=authors.get)
             summary.append(f"- {name}: recommended {ours:.3g}; the authors' best accepted N = {N_best}: "
-                           f"{authors[N_best]:.3g} ({authors[N_best] / ours:.3g}× the recommended).")
+                           f"{authors[N_best]:.3g} ({_ratio(authors[N_best], ours):.3g}× the recommended).")
         else:
             summary.append(f"- {name}: recommended {ours:.3g}; every N of the authors' rejected.")
     summary += ["", f"Claim (MATH.md §9: a short window is far more accurate than θ = the whole context): the recommended "

@@ -23,6 +23,12 @@ def test_system_and_data_file(tmp_path):
     assert done.returncode == 0 and "1200 samples × 3" in done.stdout, done.stderr
 
 
+def test_legs_has_no_window():
+    done = run("--system", "van_der_pol", "--steps", "600", "--basis", "legs", "--N", "4", "--burn-in", "300")
+    assert done.returncode == 0, done.stderr
+    assert "legs, N = 4, no window" in done.stdout and "spectral radius nan" in done.stdout
+
+
 def test_errors_are_clear(tmp_path):
     done = run("--system", "lorenz", "--N", "128", "--W", "1000", "--output", "trapezoid", "--readout", "time")
     assert done.returncode == 2 and "largest allowed N" in done.stderr
