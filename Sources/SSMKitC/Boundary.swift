@@ -83,6 +83,14 @@ func parseName(_ name: UnsafePointer<CChar>?, into out: UnsafeMutablePointer<Int
 }
 
 /// Checks that a size is at least `minimum` and returns it as `Int`.
+/// The core enum case a C enum value names, or `.value` with a message naming the argument, its C
+/// type and the valid cases: "options->readout = 7 is not an ssm_readout_t (TIME 0, SPACE 1)".
+func enumCase<E: RawRepresentable>(_ value: Int32, _ name: String, _ cType: String, _ cases: String) throws -> E
+where E.RawValue == Int32 {
+    guard let e = E(rawValue: value) else { throw SSMError(.value, "\(name) = \(value) is not an \(cType) (\(cases))") }
+    return e
+}
+
 func size(_ value: Int64, _ name: String, minimum: Int64 = 1) throws -> Int {
     guard value >= minimum else {
         throw SSMError(.size, "\(name) = \(value) must be at least \(minimum)")

@@ -8,12 +8,8 @@ private func diagonalOptions(_ options: UnsafePointer<ssm_diag_options_t>?) thro
     let c = try readOptions(options, minimumSize: MemoryLayout<ssm_diag_options_t>.size,
                             default: { var o = ssm_diag_options_t(); _ = ssm_diag_options_default(&o); return o },
                             name: "options")
-    guard let scheme = DiagonalScheme(rawValue: c.scheme) else {
-        throw SSMError(.value, "options->scheme = \(c.scheme) is not an ssm_diag_scheme_t (LEGS 0 … MAMBA2 6)")
-    }
-    guard let bInit = DiagonalBInit(rawValue: c.b_init) else {
-        throw SSMError(.value, "options->b_init = \(c.b_init) is not an ssm_b_init_t (ONES 0, HIPPO 1, RANDOM 2)")
-    }
+    let scheme: DiagonalScheme = try enumCase(c.scheme, "options->scheme", "ssm_diag_scheme_t", "LEGS 0 … MAMBA2 6")
+    let bInit: DiagonalBInit = try enumCase(c.b_init, "options->b_init", "ssm_b_init_t", "ONES 0, HIPPO 1, RANDOM 2")
     var o = DiagonalInitOptions()
     o.scheme = scheme
     o.H = try size(c.H, "options->H")
@@ -97,9 +93,7 @@ public func ssm_timescales(_ count: Int64, _ dt_min: Double, _ dt_max: Double, _
 public func ssm_dt_transform(_ transform: Int32, _ inverse: Int32, _ count: Int64, _ x: UnsafePointer<Double>?,
                              _ floor: Double, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     boundary("ssm_dt_transform") {
-        guard let t = TimescaleTransform(rawValue: transform) else {
-            throw SSMError(.value, "transform = \(transform) is not an ssm_dt_transform_t (EXP 0, SOFTPLUS 1)")
-        }
+        let t: TimescaleTransform = try enumCase(transform, "transform", "ssm_dt_transform_t", "EXP 0, SOFTPLUS 1")
         let count = try size(count, "count")
         let x = try nonNull(x, "x"), out = try nonNull(out, "out")
         for k in 0..<count where !x[k].isFinite { throw SSMError(.value, "x[\(k)] = \(x[k]) is not finite") }

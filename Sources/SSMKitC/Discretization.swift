@@ -72,9 +72,7 @@ public func ssm_discretize(
                                 name: "options")
         // The core checks alpha (GBT only), dt and every entry, naming them.
         let method = try SSMKitC.method(o.method, alpha: o.alpha)
-        guard let convention = OutputConvention(rawValue: o.convention) else {
-            throw SSMError(.value, "options->convention = \(o.convention) is not an ssm_output_convention_t (SCIPY 0, STATE_ONLY 1)")
-        }
+        let convention: OutputConvention = try enumCase(o.convention, "options->convention", "ssm_output_convention_t", "SCIPY 0, STATE_ONLY 1")
         // Budget the work before any copy: FOH exponentiates an (n + 2m)-square matrix, the other
         // methods work on n×(n + m) blocks (about 24 of them, counting the core's temporaries);
         // C, D and their results are copied a few times.

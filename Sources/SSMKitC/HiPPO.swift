@@ -8,10 +8,7 @@ import Glibc
 
 /// Checks an `ssm_measure_t` value.
 func measure(_ value: Int32) throws -> HiPPOMeasure {
-    guard let m = HiPPOMeasure(rawValue: value) else {
-        throw SSMError(.value, "measure = \(value) is not an ssm_measure_t (LEGS 0, LEGT 1, LMU 2, LAGT 3, FOUT 4)")
-    }
-    return m
+    try enumCase(value, "measure", "ssm_measure_t", "LEGS 0, LEGT 1, LMU 2, LAGT 3, FOUT 4")
 }
 
 /// Reads and checks the HiPPO options (NULL means defaults).
@@ -20,9 +17,7 @@ private func hippoOptions(_ options: UnsafePointer<ssm_hippo_options_t>?) throws
                             minimumSize: MemoryLayout<ssm_hippo_options_t>.size,
                             default: { var o = ssm_hippo_options_t(); _ = ssm_hippo_options_default(&o); return o },
                             name: "options")
-    guard let convention = HiPPOConvention(rawValue: o.convention) else {
-        throw SSMError(.value, "options->convention = \(o.convention) is not an ssm_convention_t (PAPER 0, S4 1)")
-    }
+    let convention: HiPPOConvention = try enumCase(o.convention, "options->convention", "ssm_convention_t", "PAPER 0, S4 1")
     return (o.theta, convention)
 }
 

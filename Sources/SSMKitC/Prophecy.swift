@@ -21,18 +21,10 @@ private func defaultPredictorOptions() -> ssm_predictor_options_t {
 private func configuration(_ options: UnsafePointer<ssm_predictor_options_t>?) throws -> ProphecyConfiguration {
     let o = try readOptions(options, minimumSize: MemoryLayout<ssm_predictor_options_t>.size,
                             default: defaultPredictorOptions, name: "options")
-    guard let basis = ProphecyBasis(rawValue: o.basis) else {
-        throw SSMError(.value, "options->basis = \(o.basis) is not an ssm_prophecy_basis_t (LEGT 0, FOUT 1, LEGS 2)")
-    }
-    guard let readout = ProphecyReadout(rawValue: o.readout) else {
-        throw SSMError(.value, "options->readout = \(o.readout) is not an ssm_readout_t (TIME 0, SPACE 1)")
-    }
-    guard let input = ProphecyStateInput(rawValue: o.state_input) else {
-        throw SSMError(.value, "options->state_input = \(o.state_input) is not an ssm_state_input_t (AVERAGE 0, PLAIN 1)")
-    }
-    guard let rule = ProphecyOutputRule(rawValue: o.output) else {
-        throw SSMError(.value, "options->output = \(o.output) is not an ssm_output_rule_t (EULER 0, TRAPEZOID 1)")
-    }
+    let basis: ProphecyBasis = try enumCase(o.basis, "options->basis", "ssm_prophecy_basis_t", "LEGT 0, FOUT 1, LEGS 2")
+    let readout: ProphecyReadout = try enumCase(o.readout, "options->readout", "ssm_readout_t", "TIME 0, SPACE 1")
+    let input: ProphecyStateInput = try enumCase(o.state_input, "options->state_input", "ssm_state_input_t", "AVERAGE 0, PLAIN 1")
+    let rule: ProphecyOutputRule = try enumCase(o.output, "options->output", "ssm_output_rule_t", "EULER 0, TRAPEZOID 1")
     let method: ProphecyDiscretization
     switch o.method {
     case Int32(SSM_METHOD_BILINEAR.rawValue): method = .bilinear

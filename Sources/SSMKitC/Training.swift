@@ -62,18 +62,10 @@ public func ssm_model_create(_ options: UnsafePointer<ssm_model_options_t>?, _ m
                                 default: { var o = ssm_model_options_t(); _ = ssm_model_options_default(&o); return o },
                                 name: "options")
         let real = try realPart(c.real_param)
-        guard let precision = Precision(rawValue: c.precision) else {
-            throw SSMError(.value, "options->precision = \(c.precision) is not an ssm_precision_t (FLOAT64 0, FLOAT32 1)")
-        }
-        guard let step = TimescaleTransform(rawValue: c.dt_transform) else {
-            throw SSMError(.value, "options->dt_transform = \(c.dt_transform) is not an ssm_dt_transform_t (EXP 0, SOFTPLUS 1)")
-        }
-        guard let path = ComputationPath(rawValue: c.path) else {
-            throw SSMError(.value, "options->path = \(c.path) is not an ssm_path_t (CONVOLUTION 0, SCAN 1)")
-        }
-        guard let objective = Objective(rawValue: c.objective) else {
-            throw SSMError(.value, "options->objective = \(c.objective) is not an ssm_objective_t (MSE 0, CROSS_ENTROPY 1)")
-        }
+        let precision: Precision = try enumCase(c.precision, "options->precision", "ssm_precision_t", "FLOAT64 0, FLOAT32 1")
+        let step: TimescaleTransform = try enumCase(c.dt_transform, "options->dt_transform", "ssm_dt_transform_t", "EXP 0, SOFTPLUS 1")
+        let path: ComputationPath = try enumCase(c.path, "options->path", "ssm_path_t", "CONVOLUTION 0, SCAN 1")
+        let objective: Objective = try enumCase(c.objective, "options->objective", "ssm_objective_t", "MSE 0, CROSS_ENTROPY 1")
         let H = try size(c.H, "options->H"), M = try size(c.M, "options->M")
         switch c.kind {
         case 0:
@@ -82,9 +74,7 @@ public func ssm_model_create(_ options: UnsafePointer<ssm_model_options_t>?, _ m
             let layer = try DiagonalSSMLayer(H: H, M: M, realPart: real, step: step)
             out.pointee = handle(ModelBox(.diagonal(DiagonalSSMTrainable(layer: layer, path: path, precision: precision))))
         case 1:
-            guard let pooling = Pooling(rawValue: c.pooling) else {
-                throw SSMError(.value, "options->pooling = \(c.pooling) is not an ssm_pooling_t (NONE 0, LAST 1, MEAN 2)")
-            }
+            let pooling: Pooling = try enumCase(c.pooling, "options->pooling", "ssm_pooling_t", "NONE 0, LAST 1, MEAN 2")
             guard objective == .meanSquaredError || pooling != .none else {
                 throw SSMError(.value, "cross-entropy needs pooled outputs (pooling LAST or MEAN): the logits of one example")
             }
