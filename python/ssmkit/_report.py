@@ -1,11 +1,13 @@
 """The files every experiment writes: NAME.csv (the numbers), NAME.md (title, summary, table) and
-NAME.png (a plot; a note instead when matplotlib is missing). Shared by ``experiments`` and
-``prophecy_experiments``."""
+NAME.png (a plot; a note instead when matplotlib is missing), and the log–log slope their claims
+fit. Shared by ``experiments`` and ``prophecy_experiments``."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+
+import numpy as np
 
 
 def write(out: Path, name: str, title: str, summary: list[str], header: list[str], rows: list[list], plot,
@@ -32,3 +34,8 @@ def write(out: Path, name: str, title: str, summary: list[str], header: list[str
         plt.close(fig)
     except ImportError:
         (out / f"{name}.png.txt").write_text("matplotlib is not installed: no plot (pip install matplotlib)\n")
+
+
+def log_slope(x, y) -> float:
+    """Least-squares slope of log y against log x."""
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])

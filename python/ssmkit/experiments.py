@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from . import autocorr, init, train
-from ._report import write as _write
+from ._report import log_slope as _slope, write as _write
 from .prophecy_experiments import PROPHECY_EXPERIMENTS
 
 __all__ = ["EXPERIMENTS", "run"]
@@ -257,11 +257,6 @@ def training(out: Path, quick: bool = False) -> dict:
     _write(out, "training", "Training from the initializations of \"Autocorrelation Matters\"", summary,
            ["task", "L", "initialization", "seed", "final held-out relative loss"], rows, plot)
     return {"zero": float(np.mean(zero)), "half": float(np.mean(half)), "wins": wins, "seconds": seconds, "holds": holds}
-
-
-def _slope(x, y) -> float:
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def _input_autocorrelation(kind: str, L: int) -> np.ndarray:

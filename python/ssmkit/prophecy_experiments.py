@@ -20,7 +20,7 @@ import numpy as np
 
 from . import prophecy, systems, train
 from ._errors import SSMError
-from ._report import write as _write
+from ._report import log_slope as _slope, write as _write
 from .prophecy import normalized_error
 
 __all__ = ["PROPHECY_EXPERIMENTS", "RECOMMENDED"]
@@ -94,11 +94,6 @@ def _ratio(a: float, b: float) -> float:
 
 #: Errors below this are round-off (the `linear` system): rankings among them are ties.
 ROUND_OFF = 1e-25
-
-
-def _slope(x, y) -> float:
-    """Least-squares slope of log y against log x."""
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def _mixed_signals(count: int, T: int, dt: float, rng) -> np.ndarray:
